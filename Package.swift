@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "modlint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "modlint", targets: ["modlint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libelf (elfutils): pkg-config knows it on Debian.
+        .systemLibrary(
+            name: "CLibElf", path: "Sources/CLibElf",
+            pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
+        // libdwarf 20210528: Debian 12 ships no .pc file, so no pkgConfig here; the shim
+        // finds the header in <libdwarf/libdwarf.h>.
+        .systemLibrary(
+            name: "CLibDwarf", path: "Sources/CLibDwarf",
+            providers: [.apt(["libdwarf-dev"])]),
+        .target(name: "ModuleObject", dependencies: ["CLibElf"]),
+        .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
+        .target(name: "LintEngine", dependencies: ["ModuleObject", "KernelSymbols"]),
+        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols"], path: "Rules"),
+        .target(name: "Reporters", dependencies: ["LintEngine"]),
+        .executableTarget(
+            name: "modlint",
+            dependencies: [
+                "LintEngine", "Rules", "Reporters", "KernelSymbols", "ModuleObject",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject"]),
+        .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols"]),
+        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["modlint"]),
+    ]
+)

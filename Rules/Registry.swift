@@ -1,0 +1,16 @@
+import LintEngine
+
+/// Every rule modlint has, in code order. A new rule is one file in its category folder plus
+/// one line here.
+public enum Registry {
+    public static let moduleRules: [any Rule] = [
+        UnresolvedSymbol(),
+        GPLOnlySymbol(),
+        MissingLicense(),
+        CodeReferencesExit(),
+        DataReferencesExit(),
+        NoExitFunction(),
+    ]
+
+    public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())
+}

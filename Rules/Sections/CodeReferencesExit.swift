@@ -1,0 +1,31 @@
+import LintEngine
+
+/// X001: code outside the exit sections calls or references `__exit` code.
+public struct CodeReferencesExit: Rule {
+    public static let description = RuleDescription(
+        code: "X001", name: "code-references-exit", defaultSeverity: .error,
+        summary: "Text outside .exit.* references a function or object in .exit.*.",
+        rationale: """
+            When the module is built into the kernel, .exit.* sections are discarded at link time \
+            (built-in code is never unloaded): a call from ordinary code then jumps into nothing. \
+            modpost prints it as a "section mismatch in reference".
+            """,
+        fix: "Drop __exit from the referenced function, or only call it from the module's exit path.",
+        kernelVersions: "all",
+        examples: [
+            RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
+        ])
+
+    public init() {}
+
+    public func check(_ context: ModuleContext) -> [Diagnostic] {
+        SectionReference.scan(context.module, from: .text, to: .exitSection).map { reference in
+            context.diagnostic(
+                Self.description,
+                "section mismatch: \(reference.fromDescription) (section \(reference.fromSection)) references \(reference.toDescription) (section \(reference.toSection)), which is discarded when the code is built in",
+                symbol: reference.fromSymbol, section: reference.fromSection, offset: reference.fromOffset,
+                targetSymbol: reference.toDescription, targetSection: reference.toSection)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import LintEngine
+
+/// X002: data (typically a driver structure's `.remove`) points at `__exit` code.
+public struct DataReferencesExit: Rule {
+    public static let description = RuleDescription(
+        code: "X002", name: "data-references-exit", defaultSeverity: .warning,
+        summary: "Data in .data references a function or object in .exit.* (e.g. .remove marked __exit).",
+        rationale: """
+            .exit.* is discarded when the code is built in, so the pointer dangles: a driver whose \
+            .remove is __exit crashes on unbind. modpost 6.1 hides the case for structures named \
+            *driver; kernels from 6.10 on report it.
+            """,
+        fix: "Remove __exit from the function (and __exit_p() from the reference).",
+        kernelVersions: "all",
+        examples: [
+            RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko",
+                        expected: ["fx_pdrv_nowl -> fx_remove2", "fx_platform_driver -> fx_remove"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
+        ])
+
+    public init() {}
+
+    public func check(_ context: ModuleContext) -> [Diagnostic] {
+        SectionReference.scan(context.module, from: .data, to: .exitSection).map { reference in
+            var message = "section mismatch: \(reference.fromDescription) (section \(reference.fromSection)) references \(reference.toDescription) (section \(reference.toSection)), which is discarded when the code is built in"
+            if reference.fromSymbol?.hasSuffix("driver") == true {
+                message += " (modpost 6.1 does not report this: it exempts symbols named *driver)"
+            }
+            return context.diagnostic(
+                Self.description, message,
+                symbol: reference.fromSymbol, section: reference.fromSection, offset: reference.fromOffset,
+                targetSymbol: reference.toDescription, targetSection: reference.toSection)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ModuleObject
+
+/// A relocation that makes one section class refer to another: where from, where to, with
+/// both ends named as modpost names them.
+struct SectionReference: Sendable, Hashable {
+    let fromSection: String
+    let fromSymbol: String?
+    /// Offset of the reference from `fromSymbol`, or from the section start without one.
+    let fromOffset: UInt64
+    let toSection: String
+    let toSymbol: String?
+    /// Address in `toSection` that is referenced.
+    let toAddress: UInt64
+
+    /// `fx_normal_function+0xa`, or `.text+0x4a` without a symbol.
+    var fromDescription: String {
+        "\(fromSymbol ?? fromSection)+0x\(String(fromOffset, radix: 16))"
+    }
+
+    var toDescription: String {
+        toSymbol ?? "\(toSection)+0x\(String(toAddress, radix: 16))"
+    }
+
+    /// Every relocation from a section of class `from` to one of class `to`, in section and
+    /// offset order, with the whitelist applied. The to-address of a relocation against a
+    /// section symbol is `addend` plus the PC bias of branch relocations in code; the named
+    /// target is the function or object holding that address (modpost looks the addend up
+    /// without the bias and can name the function before the real target).
+    static func scan(_ module: ModuleObject, from: SectionClass, to: SectionClass) -> [SectionReference] {
+        let sections = module.sections
+        var locator: SymbolLocator?
+        var result: [SectionReference] = []
+        let decoder = module.decoder
+        for relocationSection in module.relocationSections {
+            let fromSection = sections[relocationSection.targetSectionIndex]
+            guard SectionClass.of(fromSection.name) == from else { continue }
+            for relocation in relocationSection.relocations {
+                let symbol = module.symbols[relocation.symbolIndex]
+                guard let toIndex = symbol.sectionIndex, SectionClass.of(sections[toIndex].name) == to else { continue }
+                if locator == nil { locator = SymbolLocator(module: module) }
+                let bias = fromSection.isExecutable ? decoder.pcBias(type: relocation.type) : 0
+                let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend &+ bias)
+                let toSymbol: String?
+                if symbol.isNameable {
+                    toSymbol = symbol.name
+                } else {
+                    toSymbol = locator!.symbol(containing: address, inSection: toIndex)?.name
+                }
+                let fromSymbol = locator!.symbol(before: relocation.offset, inSection: fromSection.index)
+                if ReferenceWhitelist.allows(fromClass: from, fromSymbol: fromSymbol?.name) { continue }
+                result.append(SectionReference(
+                    fromSection: fromSection.name, fromSymbol: fromSymbol?.name,
+                    fromOffset: relocation.offset - (fromSymbol?.value ?? 0),
+                    toSection: sections[toIndex].name, toSymbol: toSymbol, toAddress: address))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,73 @@
+/// How serious a finding is. Ordered: a note < a warning < an error.
+public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
+    case note, warning, error
+
+    var rank: Int {
+        switch self {
+        case .note: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One finding. `symbol`/`section`/`offset` name the place it is about (for a reference: where
+/// it is made from, the offset relative to `symbol`); `targetSymbol`/`targetSection` name what
+/// is referenced.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public let code: String
+    public let name: String
+    public let severity: Severity
+    public let path: String
+    public let module: String
+    public let message: String
+    public let symbol: String?
+    public let section: String?
+    public let offset: UInt64?
+    public let targetSymbol: String?
+    public let targetSection: String?
+
+    public init(code: String, name: String, severity: Severity, path: String, module: String, message: String,
+                symbol: String? = nil, section: String? = nil, offset: UInt64? = nil,
+                targetSymbol: String? = nil, targetSection: String? = nil) {
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.path = path
+        self.module = module
+        self.message = message
+        self.symbol = symbol
+        self.section = section
+        self.offset = offset
+        self.targetSymbol = targetSymbol
+        self.targetSection = targetSection
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, severity, path, module, message, symbol, section, offset
+        case targetSymbol = "target_symbol"
+        case targetSection = "target_section"
+    }
+
+    /// The output order: by file, then place in the file, then rule, then what it is about.
+    public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        if a.path != b.path { return a.path < b.path }
+        if a.section != b.section { return (a.section ?? "") < (b.section ?? "") }
+        if a.offset != b.offset { return (a.offset ?? 0) < (b.offset ?? 0) }
+        if a.code != b.code { return a.code < b.code }
+        if a.symbol != b.symbol { return (a.symbol ?? "") < (b.symbol ?? "") }
+        if a.targetSymbol != b.targetSymbol { return (a.targetSymbol ?? "") < (b.targetSymbol ?? "") }
+        return a.message < b.message
+    }
+}
+
+extension Diagnostic {
+    /// What the finding is about in one string: `from -> to` for a reference, else the symbol,
+    /// else the module. Rule examples and baselines key on it.
+    public var subject: String {
+        if let targetSymbol { return "\(symbol ?? section ?? "?") -> \(targetSymbol)" }
+        return symbol ?? module
+    }
+}

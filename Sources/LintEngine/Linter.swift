@@ -1,0 +1,104 @@
+import Dispatch
+import ModuleObject
+import KernelSymbols
+import Foundation
+
+/// The outcome of one run, diagnostics in report order.
+public struct LintResult: Sendable {
+    public let diagnostics: [Diagnostic]
+    /// Files given or found under the directories given.
+    public let files: Int
+    /// Files read as modules; the others are E001 findings.
+    public let modules: Int
+
+    public var unreadable: Int { files - modules }
+
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+}
+
+/// Runs the rules over a set of inputs: read every module in parallel, join their exports,
+/// run every rule on every module in parallel, sort. The output does not depend on the
+/// number of jobs or the order threads finish in.
+public struct Linter: Sendable {
+    public let rules: RuleSet
+    public let kernel: KernelSymbolIndex
+    public let configuration: Configuration
+    public let jobs: Int
+
+    public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.rules = rules
+        self.kernel = kernel
+        self.configuration = configuration
+        self.jobs = max(1, jobs)
+    }
+
+    public func run(paths: [String]) -> LintResult {
+        let files = InputDiscovery.discover(paths)
+        let loaded: [Result<ModuleObject, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
+            do {
+                return .success(try ModuleObject.load(path: files[index]))
+            } catch let error as ModuleError {
+                return .failure(error)
+            } catch {
+                return .failure(.corrupt("\(error)"))
+            }
+        }
+        var modules: [ModuleObject] = []
+        var diagnostics: [Diagnostic] = []
+        for (index, result) in loaded.enumerated() {
+            switch result {
+            case .success(let module): modules.append(module)
+            case .failure(let error): diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+            }
+        }
+        let readModules = modules
+        let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
+        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
+        let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+            let context = ModuleContext(module: readModules[index], resolver: resolver)
+            return enabled.flatMap { $0.check(context) }
+        }
+        diagnostics.append(contentsOf: perModule.joined())
+        diagnostics.sort(by: Diagnostic.reportOrder)
+        return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
+    }
+}
+
+/// A parallel map over indices with at most `jobs` threads; results keep index order.
+enum Parallel {
+    final class Slots<T>: @unchecked Sendable {
+        // Each index is written by exactly one worker, and read only after all have finished.
+        var values: [T?]
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        func take() -> Int {
+            lock.lock(); defer { lock.unlock() }
+            let value = next
+            next += 1
+            return value
+        }
+    }
+
+    static func map<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let slots = Slots<T>(count: count)
+        let counter = Counter()
+        let workers = min(jobs, count)
+        slots.values.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let index = counter.take()
+                    if index >= count { break }
+                    output[index] = body(index)
+                }
+            }
+        }
+        return slots.values.map { $0! }
+    }
+}

@@ -1,0 +1,109 @@
+import ModuleObject
+import KernelSymbols
+
+/// A fixture module that shows a rule at work: tested automatically for every rule.
+public struct RuleExample: Sendable, Hashable {
+    /// Path of the module under `Fixtures/`.
+    public let fixture: String
+    /// Other fixture modules linted in the same run (for symbols one module exports to another).
+    public let alongside: [String]
+    /// The symbol table passed with `--symbols`, under `Fixtures/`; nil for none.
+    public let symbols: String?
+    /// What the rule reports on the fixture: the `symbol` of each diagnostic (for reference
+    /// rules, `symbol -> targetSymbol`), sorted. Empty: the fixture must not trigger the rule.
+    public let expected: [String]
+
+    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, expected: [String]) {
+        self.fixture = fixture
+        self.alongside = alongside
+        self.symbols = symbols
+        self.expected = expected
+    }
+
+    public var triggers: Bool { !expected.isEmpty }
+}
+
+/// What a rule is, for `modlint rules`, `modlint explain` and the generated documentation.
+public struct RuleDescription: Sendable, Hashable {
+    public let code: String
+    public let name: String
+    public let defaultSeverity: Severity
+    public let summary: String
+    /// Why it matters when the module is loaded or built in.
+    public let rationale: String
+    /// What to do about it.
+    public let fix: String
+    /// The kernel versions the check applies to.
+    public let kernelVersions: String
+    public let examples: [RuleExample]
+
+    public init(code: String, name: String, defaultSeverity: Severity, summary: String, rationale: String,
+                fix: String, kernelVersions: String, examples: [RuleExample]) {
+        self.code = code
+        self.name = name
+        self.defaultSeverity = defaultSeverity
+        self.summary = summary
+        self.rationale = rationale
+        self.fix = fix
+        self.kernelVersions = kernelVersions
+        self.examples = examples
+    }
+}
+
+/// A check over one module. Rules are values without state; `check` sees the module and the
+/// run's read-only facts through the context and returns its findings.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    func check(_ context: ModuleContext) -> [Diagnostic]
+}
+
+/// The rule that turns a file that cannot be read into a finding (E001).
+public protocol InputRule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    func diagnose(path: String, reason: String) -> Diagnostic
+}
+
+/// Everything a rule may look at for one module. Immutable and shared across threads.
+public struct ModuleContext: Sendable {
+    public let module: ModuleObject
+    public let resolver: SymbolResolver
+    /// At least one kernel symbol table was given: imports can be resolved against the kernel.
+    public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
+
+    public init(module: ModuleObject, resolver: SymbolResolver) {
+        self.module = module
+        self.resolver = resolver
+    }
+
+    /// A diagnostic of `rule` on this module at its default severity (the configuration
+    /// applies overrides later).
+    public func diagnostic(_ rule: RuleDescription, _ message: String, symbol: String? = nil, section: String? = nil,
+                           offset: UInt64? = nil, targetSymbol: String? = nil, targetSection: String? = nil) -> Diagnostic {
+        Diagnostic(code: rule.code, name: rule.name, severity: rule.defaultSeverity, path: module.path,
+                   module: module.name, message: message, symbol: symbol, section: section, offset: offset,
+                   targetSymbol: targetSymbol, targetSection: targetSection)
+    }
+}
+
+/// The rules of one run.
+public struct RuleSet: Sendable {
+    public let moduleRules: [any Rule]
+    public let inputRule: any InputRule
+
+    public init(moduleRules: [any Rule], inputRule: any InputRule) {
+        self.moduleRules = moduleRules
+        self.inputRule = inputRule
+    }
+
+    public var descriptions: [RuleDescription] {
+        ([type(of: inputRule).description] + moduleRules.map { type(of: $0).description }).sorted { $0.code < $1.code }
+    }
+
+    public func description(of code: String) -> RuleDescription? {
+        descriptions.first { $0.code.caseInsensitiveCompare(code) == .orderedSame || $0.name == code }
+    }
+}
+
+import Foundation

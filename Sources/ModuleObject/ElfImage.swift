@@ -1,0 +1,286 @@
+import CLibElf
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one place that talks to libelf. An `ElfImage` lives for the duration of one parse:
+/// it opens the file, validates every header field libelf would trust before libelf sees it,
+/// and hands out plain Swift values. Nothing here escapes the `withImage` call.
+final class ElfImage {
+    /// Files beyond this size are refused rather than mapped: the largest module in Debian's
+    /// trees is a few tens of MiB with full DWARF.
+    static let maximumFileSize: UInt64 = 1 << 30
+
+    let elf: OpaquePointer
+    let file: ByteView
+    let identity: ElfIdentity
+    private(set) var sections: [Section] = []
+    private(set) var symbolTableIndex: Int?
+
+    private static let libelfReady: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
+
+    /// Opens `path`, validates it and runs `body` with the image. The file is mapped read-only
+    /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns.
+    static func withImage<T>(path: String, _ body: (ElfImage) throws -> T) throws -> T {
+        guard libelfReady else { throw ModuleError.unsupported("libelf refused ELF version \(EV_CURRENT)") }
+        // O_NONBLOCK: a FIFO or a device node named like a module must not block the run.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw ModuleError.cannotOpen("not a regular file") }
+        let size = UInt64(status.st_size)
+        guard size <= maximumFileSize else {
+            throw ModuleError.tooLarge("\(size) bytes, the limit is \(maximumFileSize)")
+        }
+        guard size >= 16 else { throw size >= 4 ? ModuleError.truncated("\(size) bytes, shorter than an ELF identification") : ModuleError.notELF }
+        var ident = [UInt8](repeating: 0, count: 16)
+        guard pread(fd, &ident, 16, 0) == 16 else { throw ModuleError.truncated("cannot read the ELF identification") }
+        guard ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else { throw ModuleError.notELF }
+
+        guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
+            throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
+        }
+        defer { elf_end(elf) }
+        guard elf_kind(elf) == ELF_K_ELF else { throw ModuleError.notELF }
+        var rawSize = 0
+        guard let raw = elf_rawfile(elf, &rawSize), rawSize == Int(size) else {
+            throw ModuleError.corrupt("libelf could not map the file: \(ElfImage.lastError())")
+        }
+        let image = try ElfImage(elf: elf, raw: UnsafeRawPointer(raw), size: rawSize, ident: ident)
+        try image.loadSections()
+        return try body(image)
+    }
+
+    static func lastError() -> String {
+        guard let message = elf_errmsg(-1) else { return "unknown error" }
+        return String(cString: message)
+    }
+
+    private init(elf: OpaquePointer, raw: UnsafeRawPointer, size: Int, ident: [UInt8]) throws {
+        self.elf = elf
+        let elfClass: ElfIdentity.ElfClass
+        switch ident[Int(EI_CLASS)] {
+        case UInt8(ELFCLASS32): elfClass = .elf32
+        case UInt8(ELFCLASS64): elfClass = .elf64
+        case let other: throw ModuleError.unsupported("ELF class \(other)")
+        }
+        let byteOrder: ElfIdentity.ByteOrder
+        switch ident[Int(EI_DATA)] {
+        case UInt8(ELFDATA2LSB): byteOrder = .little
+        case UInt8(ELFDATA2MSB): byteOrder = .big
+        case let other: throw ModuleError.unsupported("ELF data encoding \(other)")
+        }
+        file = ByteView(base: raw, count: size, bigEndian: byteOrder == .big)
+        let headerSize = elfClass == .elf64 ? 64 : 52
+        guard size >= headerSize else { throw ModuleError.truncated("\(size) bytes, shorter than the ELF header (\(headerSize))") }
+        var header = GElf_Ehdr()
+        guard gelf_getehdr(elf, &header) != nil else { throw ModuleError.corrupt("ELF header: \(ElfImage.lastError())") }
+        identity = ElfIdentity(elfClass: elfClass, byteOrder: byteOrder, machine: Machine(rawValue: header.e_machine), type: header.e_type)
+        guard header.e_type == UInt16(ET_REL) else {
+            throw ModuleError.unsupported("ELF type \(header.e_type), a module is a relocatable object (ET_REL)")
+        }
+        let expectedEntry = elfClass == .elf64 ? 64 : 40
+        guard header.e_shentsize == UInt16(expectedEntry) else {
+            throw ModuleError.corrupt("section header entry size \(header.e_shentsize), expected \(expectedEntry)")
+        }
+        guard header.e_shoff != 0 else { throw ModuleError.corrupt("no section header table") }
+        // Before libelf reads any section header: the whole table must be inside the file.
+        // With more than SHN_LORESERVE sections the count lives in section 0's sh_size.
+        guard file.contains(offset: header.e_shoff, length: UInt64(expectedEntry)) else {
+            throw ModuleError.truncated("section header table at offset \(header.e_shoff) is beyond the end of the file (\(size) bytes)")
+        }
+        var count = 0
+        guard elf_getshdrnum(elf, &count) == 0 else { throw ModuleError.corrupt("section count: \(ElfImage.lastError())") }
+        guard count > 0, file.contains(offset: header.e_shoff, length: UInt64(count) &* UInt64(expectedEntry)), UInt64(count) < UInt64(size) else {
+            throw ModuleError.truncated("section header table (\(count) entries at offset \(header.e_shoff)) does not fit in the file (\(size) bytes)")
+        }
+        sectionCount = count
+        var stringIndex = 0
+        guard elf_getshdrstrndx(elf, &stringIndex) == 0, stringIndex > 0, stringIndex < count else {
+            throw ModuleError.corrupt("section name table index is invalid")
+        }
+        sectionNameIndex = stringIndex
+    }
+
+    private let sectionCount: Int
+    private let sectionNameIndex: Int
+
+    private func header(_ index: Int) throws -> GElf_Shdr {
+        var shdr = GElf_Shdr()
+        guard let scn = elf_getscn(elf, index), gelf_getshdr(scn, &shdr) != nil else {
+            throw ModuleError.corrupt("section header \(index): \(ElfImage.lastError())")
+        }
+        return shdr
+    }
+
+    private func loadSections() throws {
+        let names = try header(sectionNameIndex)
+        guard names.sh_type == UInt32(SHT_STRTAB), names.sh_size > 0,
+              let nameTable = file.slice(offset: names.sh_offset, length: names.sh_size) else {
+            throw ModuleError.corrupt("section name table (section \(sectionNameIndex)) is not a string table inside the file")
+        }
+        var result: [Section] = []
+        result.reserveCapacity(sectionCount)
+        var symtabs: [Int] = []
+        for index in 0..<sectionCount {
+            let shdr = try header(index)
+            guard let name = nameTable.cString(at: Int(truncatingIfNeeded: shdr.sh_name)) ?? (shdr.sh_name == 0 ? "" : nil) else {
+                throw ModuleError.corrupt("section \(index): name offset \(shdr.sh_name) is outside the section name table")
+            }
+            let section = Section(
+                index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
+                offset: shdr.sh_offset, size: shdr.sh_size, link: shdr.sh_link, info: shdr.sh_info,
+                alignment: shdr.sh_addralign, entrySize: shdr.sh_entsize)
+            if section.occupiesFile && !file.contains(offset: section.offset, length: section.size) {
+                throw ModuleError.truncated("section \(name.isEmpty ? "#\(index)" : name) (offset \(section.offset), \(section.size) bytes) extends beyond the end of the file (\(file.count) bytes)")
+            }
+            if section.type == Section.typeSymtab { symtabs.append(index) }
+            result.append(section)
+        }
+        guard symtabs.count <= 1 else { throw ModuleError.corrupt("\(symtabs.count) symbol tables (SHT_SYMTAB); a module has one") }
+        sections = result
+        symbolTableIndex = symtabs.first
+    }
+
+    /// The file bytes of a section (nil for NOBITS and empty sections).
+    func contents(of section: Section) -> ByteView? {
+        guard section.occupiesFile, section.size > 0 else { return nil }
+        return file.slice(offset: section.offset, length: section.size)
+    }
+
+    private func data(of index: Int) throws -> UnsafeMutablePointer<Elf_Data> {
+        guard let scn = elf_getscn(elf, index), let data = elf_getdata(scn, nil) else {
+            throw ModuleError.corrupt("section \(sections[index].name): \(ElfImage.lastError())")
+        }
+        return data
+    }
+
+    // MARK: symbols
+
+    func readSymbols() throws -> [Symbol] {
+        guard let symtabIndex = symbolTableIndex else { return [] }
+        let symtab = sections[symtabIndex]
+        let entrySize: UInt64 = identity.elfClass == .elf64 ? 24 : 16
+        guard symtab.entrySize == entrySize, symtab.size % entrySize == 0 else {
+            throw ModuleError.corrupt("symbol table entry size \(symtab.entrySize) or size \(symtab.size) is not a multiple of \(entrySize)")
+        }
+        guard Int(symtab.link) > 0, Int(symtab.link) < sections.count else {
+            throw ModuleError.corrupt("symbol table links to section \(symtab.link), which does not exist")
+        }
+        let strtab = sections[Int(symtab.link)]
+        guard strtab.type == Section.typeStrtab, let strings = contents(of: strtab), strings.u8(strings.count - 1) == 0 else {
+            throw ModuleError.corrupt("symbol string table \(strtab.name) is not a NUL-terminated string table")
+        }
+        let shndxIndex = sections.first { $0.type == Section.typeSymtabShndx && Int($0.link) == symtabIndex }?.index
+        let count = Int(symtab.size / entrySize)
+        guard count > 0 else { return [] }
+        let symData = try data(of: symtabIndex)
+        let shndxData = try shndxIndex.map { try data(of: $0) }
+        var symbols: [Symbol] = []
+        symbols.reserveCapacity(count)
+        var sym = GElf_Sym()
+        var extendedIndex: UInt32 = 0
+        for i in 0..<count {
+            let ok: Bool
+            if let shndxData {
+                ok = gelf_getsymshndx(symData, shndxData, Int32(i), &sym, &extendedIndex) != nil
+            } else {
+                ok = gelf_getsym(symData, Int32(i), &sym) != nil
+            }
+            guard ok else { throw ModuleError.corrupt("symbol \(i): \(ElfImage.lastError())") }
+            guard let name = strings.cString(at: Int(sym.st_name)) else {
+                throw ModuleError.corrupt("symbol \(i): name offset \(sym.st_name) is outside \(strtab.name) (\(strings.count) bytes)")
+            }
+            let place: SymbolPlace
+            switch Int32(sym.st_shndx) {
+            case SHN_UNDEF: place = .undefined
+            case SHN_ABS: place = .absolute
+            case SHN_COMMON: place = .common
+            case SHN_XINDEX:
+                guard shndxData != nil, Int(extendedIndex) < sections.count else {
+                    throw ModuleError.corrupt("symbol \(name): extended section index without a valid SHT_SYMTAB_SHNDX")
+                }
+                place = .section(Int(extendedIndex))
+            case let shndx where shndx >= SHN_LORESERVE:
+                // Processor-specific indices (e.g. SHN_MIPS_SCOMMON): not in any section of the file.
+                place = .absolute
+            case let shndx:
+                guard Int(shndx) < sections.count else {
+                    throw ModuleError.corrupt("symbol \(name.isEmpty ? "#\(i)" : name): section index \(shndx) is out of range (\(sections.count) sections)")
+                }
+                place = .section(Int(shndx))
+            }
+            symbols.append(Symbol(
+                index: i, name: name, value: sym.st_value, size: sym.st_size,
+                type: modlint_gelf_st_type(sym.st_info), binding: modlint_gelf_st_bind(sym.st_info), place: place))
+        }
+        return symbols
+    }
+
+    // MARK: relocations
+
+    /// The relocation sections that apply to sections a module rule may scan: everything but
+    /// debug info, notes and the other sections modpost never looks at.
+    func readRelocations(symbolCount: Int) throws -> [RelocationSection] {
+        var result: [RelocationSection] = []
+        for section in sections where section.type == Section.typeRel || section.type == Section.typeRela {
+            let explicit = section.type == Section.typeRela
+            let target = Int(section.info)
+            guard target > 0, target < sections.count else {
+                throw ModuleError.corrupt("relocation section \(section.name) applies to section \(section.info), which does not exist")
+            }
+            if SectionNames.isNeverScanned(sections[target].name) { continue }
+            guard let symtab = symbolTableIndex, Int(section.link) == symtab else {
+                throw ModuleError.corrupt("relocation section \(section.name) links to section \(section.link), not the symbol table")
+            }
+            let wordSize: UInt64 = identity.elfClass == .elf64 ? 8 : 4
+            let entrySize = wordSize * (explicit ? 3 : 2)
+            guard section.entrySize == entrySize, section.size % entrySize == 0 else {
+                throw ModuleError.corrupt("relocation section \(section.name): entry size \(section.entrySize), size \(section.size), expected entries of \(entrySize) bytes")
+            }
+            let count = Int(section.size / entrySize)
+            let targetSection = sections[target]
+            guard count == 0 || targetSection.occupiesFile else {
+                throw ModuleError.corrupt("relocation section \(section.name) applies to \(targetSection.name), which has no file contents")
+            }
+            var entries: [Relocation] = []
+            entries.reserveCapacity(count)
+            if count > 0 {
+                let data = try self.data(of: section.index)
+                let targetBytes = contents(of: targetSection)
+                let decoder = RelocationDecoder(identity: identity)
+                for i in 0..<count {
+                    var offset: UInt64
+                    var info: UInt64
+                    var addend: Int64 = 0
+                    if explicit {
+                        var rela = GElf_Rela()
+                        guard gelf_getrela(data, Int32(i), &rela) != nil else { throw ModuleError.corrupt("\(section.name) entry \(i): \(ElfImage.lastError())") }
+                        offset = rela.r_offset; info = rela.r_info; addend = rela.r_addend
+                    } else {
+                        var rel = GElf_Rel()
+                        guard gelf_getrel(data, Int32(i), &rel) != nil else { throw ModuleError.corrupt("\(section.name) entry \(i): \(ElfImage.lastError())") }
+                        offset = rel.r_offset; info = rel.r_info
+                    }
+                    let (symbolIndex, type) = decoder.split(info: info)
+                    guard symbolIndex < symbolCount else {
+                        throw ModuleError.corrupt("\(section.name) entry \(i): symbol index \(symbolIndex) is out of range (\(symbolCount) symbols)")
+                    }
+                    guard offset < targetSection.size else {
+                        throw ModuleError.corrupt("\(section.name) entry \(i): offset \(offset) is outside \(targetSection.name) (\(targetSection.size) bytes)")
+                    }
+                    if explicit {
+                        entries.append(Relocation(offset: offset, type: type, symbolIndex: symbolIndex, addend: addend))
+                    } else {
+                        let implicit = targetBytes.flatMap { decoder.implicitAddend(type: type, at: Int(offset), in: $0) }
+                        entries.append(Relocation(offset: offset, type: type, symbolIndex: symbolIndex, addend: implicit ?? 0, addendIsKnown: implicit != nil))
+                    }
+                }
+            }
+            result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
+        }
+        return result
+    }
+}

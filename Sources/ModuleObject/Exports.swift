@@ -1,0 +1,64 @@
+/// A symbol the module exports with EXPORT_SYMBOL*.
+public struct ExportedSymbol: Sendable, Hashable {
+    public let name: String
+    public let isGPLOnly: Bool
+    /// nil or empty: no namespace.
+    public let namespace: String?
+    public let crc: UInt32?
+
+    public init(name: String, isGPLOnly: Bool, namespace: String?, crc: UInt32?) {
+        self.name = name
+        self.isGPLOnly = isGPLOnly
+        self.namespace = namespace
+        self.crc = crc
+    }
+}
+
+extension ExportedSymbol {
+    /// Exports are found by their `__ksymtab_<name>` labels. In a `.ko` (any kernel version;
+    /// ≥ 6.5 modpost generates the same objects from `.export_symbol`) they sit in the merged
+    /// `__ksymtab` / `__ksymtab_gpl` sections; in a `.o` of ≤ 6.4 in `___ksymtab+<name>` /
+    /// `___ksymtab_gpl+<name>`. Kernels before 5.12 also had `_unused` and `_gpl_future` tables.
+    /// The namespace is the string at `__kstrtabns_<name>`; the CRC is `__crc_<name>`: an
+    /// absolute symbol up to 5.18, a u32 in `__kcrctab*` since 5.19.
+    static func find(symbols: [Symbol], sections: [Section], contents: (Section) -> ByteView?) -> [ExportedSymbol] {
+        var namespaceOf: [Substring: Symbol] = [:]
+        var crcOf: [Substring: Symbol] = [:]
+        var labels: [(name: Substring, section: Section)] = []
+        for symbol in symbols where !symbol.isUndefined && !symbol.isSectionSymbol {
+            let name = symbol.name
+            guard name.hasPrefix("__k") || name.hasPrefix("__crc_") else { continue }
+            if name.hasPrefix("__ksymtab_"), let index = symbol.sectionIndex {
+                let section = sections[index]
+                if section.name.hasPrefix("__ksymtab") || section.name.hasPrefix("___ksymtab") {
+                    labels.append((name.dropFirst("__ksymtab_".count), section))
+                }
+            } else if name.hasPrefix("__kstrtabns_") {
+                namespaceOf[name.dropFirst("__kstrtabns_".count)] = symbol
+            } else if name.hasPrefix("__crc_") {
+                crcOf[name.dropFirst("__crc_".count)] = symbol
+            }
+        }
+        func stringAt(_ symbol: Symbol) -> String? {
+            guard let index = symbol.sectionIndex, let bytes = contents(sections[index]) else { return nil }
+            return bytes.cString(at: Int(clamping: symbol.value))
+        }
+        func crcValue(_ symbol: Symbol) -> UInt32? {
+            switch symbol.place {
+            case .absolute: return UInt32(truncatingIfNeeded: symbol.value)
+            case .section(let index):
+                return contents(sections[index])?.u32(Int(clamping: symbol.value))
+            default: return nil
+            }
+        }
+        return labels.map { label in
+            let table = label.section.name
+            let gpl = table.contains("_gpl") && !table.contains("_gpl_future")
+            let namespace = namespaceOf[label.name].flatMap(stringAt)
+            return ExportedSymbol(
+                name: String(label.name), isGPLOnly: gpl,
+                namespace: namespace?.isEmpty == false ? namespace : nil,
+                crc: crcOf[label.name].flatMap(crcValue))
+        }.sorted { $0.name < $1.name }
+    }
+}

@@ -1,0 +1,21 @@
+/// Why a file could not be read as a kernel module. Each case carries enough to tell the user
+/// what is wrong without a hex editor; the text is what `E001 unreadable-input` prints.
+public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
+    case cannotOpen(String)
+    case notELF
+    case truncated(String)
+    case unsupported(String)
+    case corrupt(String)
+    case tooLarge(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let why): return "cannot open: \(why)"
+        case .notELF: return "not an ELF file"
+        case .truncated(let what): return "truncated: \(what)"
+        case .unsupported(let what): return "unsupported: \(what)"
+        case .corrupt(let what): return "corrupt: \(what)"
+        case .tooLarge(let what): return "too large: \(what)"
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// Everything modlint knows about one module file, as immutable values. Built once per file
+/// by `ModuleObject.load(path:)`; the file is closed and unmapped when it returns.
+public struct ModuleObject: Sendable {
+    public let path: String
+    public let identity: ElfIdentity
+    public let fileSize: UInt64
+    public let sections: [Section]
+    public let symbols: [Symbol]
+    public let relocationSections: [RelocationSection]
+    public let modinfo: ModuleInfo
+    public let versions: [SymbolVersion]
+    public let exports: [ExportedSymbol]
+    public let thisModule: ThisModule?
+    /// A module signature (`~Module signature appended~`) follows the ELF data.
+    public let isSigned: Bool
+
+    /// The module name the kernel uses: `name=` from `.modinfo`, else the name in
+    /// `__this_module`, else the file name without `.ko` and with `-` turned into `_`.
+    public var name: String {
+        if let name = modinfo.name, !name.isEmpty { return name }
+        if let name = thisModule?.name { return name }
+        return ModuleObject.moduleName(fromPath: path)
+    }
+
+    public static func moduleName(fromPath path: String) -> String {
+        var base = Substring(path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path))
+        for suffix in [".xz", ".zst", ".gz"] where base.hasSuffix(suffix) { base = base.dropLast(suffix.count) }
+        for suffix in [".ko", ".o"] where base.hasSuffix(suffix) { base = base.dropLast(suffix.count); break }
+        return String(base.map { $0 == "-" ? "_" : $0 })
+    }
+
+    public var decoder: RelocationDecoder { RelocationDecoder(identity: identity) }
+
+    public func section(named name: String) -> Section? { sections.first { $0.name == name } }
+
+    /// Undefined symbols the loader must resolve: GLOBAL and WEAK undefined, without the
+    /// names the module build never resolves against exports (see `isIgnoredImport`).
+    public var imports: [Symbol] {
+        symbols.filter { $0.isUndefined && $0.index != 0 && !$0.name.isEmpty && $0.binding != Symbol.bindLocal && !isIgnoredImport($0.name) }
+    }
+
+    /// Undefined names that are not imports from another module or the kernel: the module's
+    /// own `__this_module`, the GOT base, and per-architecture helpers the linker provides
+    /// (PowerPC register save/restore stubs, s390 expoline thunks).
+    public func isIgnoredImport(_ name: String) -> Bool {
+        if name == "__this_module" || name == "_GLOBAL_OFFSET_TABLE_" { return true }
+        switch identity.machine {
+        case .ppc, .ppc64:
+            return name == ".TOC." || ["_restgpr_", "_savegpr_", "_rest32gpr_", "_save32gpr_", "_restvr_", "_savevr_",
+                                       "_restgpr0_", "_savegpr0_", "_restgpr1_", "_savegpr1_", "_restfpr_", "_savefpr_"]
+                .contains { name.hasPrefix($0) }
+        case .s390:
+            return name.hasPrefix("__s390_indirect_jump_r")
+        default:
+            return false
+        }
+    }
+
+    public init(path: String, identity: ElfIdentity, fileSize: UInt64, sections: [Section], symbols: [Symbol],
+                relocationSections: [RelocationSection], modinfo: ModuleInfo, versions: [SymbolVersion],
+                exports: [ExportedSymbol], thisModule: ThisModule?, isSigned: Bool) {
+        self.path = path
+        self.identity = identity
+        self.fileSize = fileSize
+        self.sections = sections
+        self.symbols = symbols
+        self.relocationSections = relocationSections
+        self.modinfo = modinfo
+        self.versions = versions
+        self.exports = exports
+        self.thisModule = thisModule
+        self.isSigned = isSigned
+    }
+
+    static let signatureMagic = Array("~Module signature appended~\n".utf8)
+
+    /// Reads and validates one module file. Throws `ModuleError` for anything that is not a
+    /// well-formed relocatable ELF object; never reads outside the file.
+    public static func load(path: String) throws -> ModuleObject {
+        try ElfImage.withImage(path: path) { image in
+            let sections = image.sections
+            let symbols = try image.readSymbols()
+            let relocations = try image.readRelocations(symbolCount: symbols.count)
+            let modinfoSections = sections.filter { $0.name == SectionNames.modinfo }
+            guard modinfoSections.count <= 1 else {
+                throw ModuleError.corrupt("\(modinfoSections.count) .modinfo sections; the loader accepts one")
+            }
+            let modinfo = ModuleInfo(bytes: modinfoSections.first.flatMap(image.contents(of:)))
+            let versions = try SymbolVersion.parse(
+                sections.first { $0.name == SectionNames.versions }.flatMap(image.contents(of:)),
+                pointerSize: image.identity.pointerSize)
+            let exports = ExportedSymbol.find(symbols: symbols, sections: sections, contents: image.contents(of:))
+            let thisModule = ThisModule.find(sections: sections, symbols: symbols, relocations: relocations,
+                                             identity: image.identity, contents: image.contents(of:))
+            let magic = signatureMagic
+            let signed = image.file.count >= magic.count
+                && image.file.bytes(offset: image.file.count - magic.count, length: magic.count) == magic
+            return ModuleObject(
+                path: path, identity: image.identity, fileSize: UInt64(image.file.count), sections: sections,
+                symbols: symbols, relocationSections: relocations, modinfo: modinfo, versions: versions,
+                exports: exports, thisModule: thisModule, isSigned: signed)
+        }
+    }
+}
+

@@ -1,0 +1,112 @@
+/// Architecture knowledge about relocation entries: how `r_info` splits into symbol and type,
+/// how a REL entry's implicit addend is encoded in the relocated place, and how far the
+/// place a PC-relative reference lands on is from `symbol + addend`.
+public struct RelocationDecoder: Sendable {
+    public let identity: ElfIdentity
+
+    public init(identity: ElfIdentity) { self.identity = identity }
+
+    /// `r_info` → (symbol index, type). mips64el stores `r_info` as a little-endian r_sym
+    /// followed by r_ssym, r_type3, r_type2, r_type bytes: read as one little-endian word, the
+    /// primary type is in the top byte, not the bottom one.
+    public func split(info: UInt64) -> (symbol: Int, type: UInt32) {
+        switch identity.elfClass {
+        case .elf32:
+            return (Int(info >> 8), UInt32(info & 0xff))
+        case .elf64:
+            if identity.machine == .mips && identity.byteOrder == .little {
+                return (Int(info & 0xffff_ffff), UInt32((info >> 56) & 0xff))
+            }
+            return (Int(info >> 32), UInt32(info & 0xffff_ffff))
+        }
+    }
+
+    /// The implicit addend of a REL entry, decoded from the bytes at `offset` of the relocated
+    /// section, or nil when this type's encoding is not one a reference check needs.
+    func implicitAddend(type: UInt32, at offset: Int, in bytes: ByteView) -> Int64? {
+        switch identity.machine {
+        case .i386:
+            switch type {
+            case 1, 2, 4: // R_386_32, R_386_PC32, R_386_PLT32
+                return bytes.u32(offset).map { Int64(Int32(bitPattern: $0)) }
+            default: return nil
+            }
+        case .arm:
+            return armAddend(type: type, at: offset, in: bytes)
+        case .mips:
+            guard let word = bytes.u32(offset) else { return nil }
+            switch type {
+            case 2: return Int64(Int32(bitPattern: word))                  // R_MIPS_32
+            case 4: return Int64((word & 0x03ff_ffff) << 2)                 // R_MIPS_26
+            case 6: return Int64(Int16(truncatingIfNeeded: word & 0xffff))  // R_MIPS_LO16
+            default: return nil
+            }
+        default:
+            // Other architectures use RELA for modules; a REL entry there is one we do not decode.
+            guard type != 0, let word = bytes.u32(offset) else { return nil }
+            return identity.pointerSize == 4 ? Int64(Int32(bitPattern: word)) : nil
+        }
+    }
+
+    private func armAddend(type: UInt32, at offset: Int, in bytes: ByteView) -> Int64? {
+        switch type {
+        case 2, 3, 38: // R_ARM_ABS32, R_ARM_REL32, R_ARM_TARGET1
+            return bytes.u32(offset).map { Int64(Int32(bitPattern: $0)) }
+        case 1, 28, 29: // R_ARM_PC24, R_ARM_CALL, R_ARM_JUMP24: imm24 words
+            guard let inst = bytes.u32(offset) else { return nil }
+            return signExtend(UInt64(inst & 0x00ff_ffff) << 2, bits: 26)
+        case 43, 44: // R_ARM_MOVW_ABS_NC, R_ARM_MOVT_ABS: imm4:imm12
+            guard let inst = bytes.u32(offset) else { return nil }
+            return signExtend(UInt64(((inst >> 4) & 0xf000) | (inst & 0x0fff)), bits: 16)
+        case 10, 30: // R_ARM_THM_CALL, R_ARM_THM_JUMP24: S:I1:I2:imm10:imm11:0
+            guard let upper = bytes.u16(offset), let lower = bytes.u16(offset + 2) else { return nil }
+            let s = UInt64((upper >> 10) & 1)
+            let j1 = UInt64((lower >> 13) & 1), j2 = UInt64((lower >> 11) & 1)
+            let i1 = ~(j1 ^ s) & 1, i2 = ~(j2 ^ s) & 1
+            let value = (s << 24) | (i1 << 23) | (i2 << 22) | (UInt64(upper & 0x3ff) << 12) | (UInt64(lower & 0x7ff) << 1)
+            return signExtend(value, bits: 25)
+        case 51: // R_ARM_THM_JUMP19: S:J2:J1:imm6:imm11:0
+            guard let upper = bytes.u16(offset), let lower = bytes.u16(offset + 2) else { return nil }
+            let s = UInt64((upper >> 10) & 1)
+            let j1 = UInt64((lower >> 13) & 1), j2 = UInt64((lower >> 11) & 1)
+            let value = (s << 20) | (j2 << 19) | (j1 << 18) | (UInt64(upper & 0x3f) << 12) | (UInt64(lower & 0x7ff) << 1)
+            return signExtend(value, bits: 21)
+        case 47, 48: // R_ARM_THM_MOVW_ABS_NC, R_ARM_THM_MOVT_ABS: imm4:i:imm3:imm8
+            guard let upper = bytes.u16(offset), let lower = bytes.u16(offset + 2) else { return nil }
+            let imm16 = (UInt64(upper & 0xf) << 12) | (UInt64((upper >> 10) & 1) << 11)
+                | (UInt64((lower >> 12) & 7) << 8) | UInt64(lower & 0xff)
+            return signExtend(imm16, bits: 16)
+        default:
+            return nil
+        }
+    }
+
+    private func signExtend(_ value: UInt64, bits: Int) -> Int64 {
+        let shift = 64 - bits
+        return Int64(bitPattern: value << UInt64(shift)) >> Int64(shift)
+    }
+
+    /// How many bytes to add to `symbol + addend` to get the address a PC-relative branch or
+    /// call really targets. The addend of such a relocation is relative to the place, and the
+    /// CPU's PC is past (x86, ARM) or before (s390) the relocated field. Applied only to
+    /// relocations in executable sections: data uses the same types as plain `x - .`.
+    public func pcBias(type: UInt32) -> Int64 {
+        switch identity.machine {
+        case .x86_64:
+            return type == 2 || type == 4 ? 4 : 0          // R_X86_64_PC32, R_X86_64_PLT32
+        case .i386:
+            return type == 2 || type == 4 ? 4 : 0          // R_386_PC32, R_386_PLT32
+        case .arm:
+            switch type {
+            case 1, 28, 29: return 8                       // ARM-state branches read PC + 8
+            case 10, 30, 51: return 4                      // Thumb branches read PC + 4
+            default: return 0
+            }
+        case .s390:
+            // R_390_PC16DBL, PLT16DBL, PC32DBL, PLT32DBL: the field sits 2 bytes into the insn.
+            return [16, 17, 19, 20].contains(type) ? -2 : 0
+        default:
+            return 0
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LintEngine
+
+/// One JSON document for editors and scripts. The schema is versioned and only ever
+/// extended: every key is always present (null when it does not apply), new keys may appear.
+public struct JSONReporter: Sendable {
+    public static let schemaVersion = 1
+
+    public init() {}
+
+    struct Document: Encodable {
+        let schema_version: Int
+        let tool: Tool
+        let diagnostics: [Entry]
+        let summary: Summary
+    }
+
+    struct Tool: Encodable {
+        let name: String
+        let version: String
+    }
+
+    struct Entry: Encodable {
+        let diagnostic: Diagnostic
+
+        enum Keys: String, CodingKey {
+            case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(diagnostic.code, forKey: .code)
+            try c.encode(diagnostic.name, forKey: .name)
+            try c.encode(diagnostic.severity, forKey: .severity)
+            try c.encode(diagnostic.path, forKey: .path)
+            try c.encode(diagnostic.module, forKey: .module)
+            try c.encode(diagnostic.message, forKey: .message)
+            try c.encode(diagnostic.symbol, forKey: .symbol)
+            try c.encode(diagnostic.section, forKey: .section)
+            try c.encode(diagnostic.offset, forKey: .offset)
+            try c.encode(diagnostic.targetSymbol, forKey: .target_symbol)
+            try c.encode(diagnostic.targetSection, forKey: .target_section)
+        }
+    }
+
+    struct Summary: Encodable {
+        let files: Int
+        let modules: Int
+        let unreadable: Int
+        let errors: Int
+        let warnings: Int
+        let notes: Int
+    }
+
+    public func render(_ result: LintResult, toolVersion: String) throws -> String {
+        let document = Document(
+            schema_version: JSONReporter.schemaVersion,
+            tool: Tool(name: "modlint", version: toolVersion),
+            diagnostics: result.diagnostics.map(Entry.init),
+            summary: Summary(files: result.files, modules: result.modules, unreadable: result.unreadable,
+                             errors: result.count(.error), warnings: result.count(.warning), notes: result.count(.note)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(document)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
