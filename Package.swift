@@ -31,11 +31,12 @@ let package = Package(
                 "LintEngine", "Rules", "Reporters", "KernelSymbols", "ModuleObject",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject"]),
-        .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols"]),
-        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["modlint"]),
+        .target(name: "FixtureSupport", dependencies: ["LintEngine", "Rules", "KernelSymbols"], path: "Tests/FixtureSupport"),
+        .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject", "FixtureSupport"]),
+        .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
+        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "FixtureSupport"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "FixtureSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"]),
     ]
 )

@@ -9,9 +9,11 @@ enum SectionClass: Sendable, Hashable {
         (.exitSection, [".exit.*", ".memexit.*"]),
         (.initSection, [".init.*", ".meminit.*"]),
         (.text, [".text", ".text.*", ".sched.text", ".kprobes.text", ".cpuidle.text", ".noinstr.text", ".ltext", ".ltext.*"]),
-        // Only `.data` and `.data.rel` are sources in modpost: `.rodata`, `.data.rel.ro` and
-        // `.data..*` are not checked (a stricter mode is planned for them).
-        (.data, [".data", ".data.rel"]),
+        // modpost checks `.data` and `.data.rel`. Architectures that build modules as
+        // position-independent code (s390x) put the same initialised structures in
+        // `.data.rel.local`, where modpost misses every `.remove = fx_remove` into `.exit.text`;
+        // they are checked here too. `.rodata`, `.data.rel.ro` and `.data..*` are not sources.
+        (.data, [".data", ".data.rel", ".data.rel.local"]),
     ]
 
     static func of(_ name: String) -> SectionClass? {

@@ -11,6 +11,12 @@ public struct LintResult: Sendable {
     /// Files read as modules; the others are E001 findings.
     public let modules: Int
 
+    public init(diagnostics: [Diagnostic], files: Int, modules: Int) {
+        self.diagnostics = diagnostics
+        self.files = files
+        self.modules = modules
+    }
+
     public var unreadable: Int { files - modules }
 
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }

@@ -6,19 +6,10 @@ public struct RelocationDecoder: Sendable {
 
     public init(identity: ElfIdentity) { self.identity = identity }
 
-    /// `r_info` → (symbol index, type). mips64el stores `r_info` as a little-endian r_sym
-    /// followed by r_ssym, r_type3, r_type2, r_type bytes: read as one little-endian word, the
-    /// primary type is in the top byte, not the bottom one.
+    /// `r_info` as libelf's `GElf_Rel`/`GElf_Rela` hands it over → (symbol index, type). GElf
+    /// always uses the 64-bit layout (symbol in the high word), also for ELF32 files.
     public func split(info: UInt64) -> (symbol: Int, type: UInt32) {
-        switch identity.elfClass {
-        case .elf32:
-            return (Int(info >> 8), UInt32(info & 0xff))
-        case .elf64:
-            if identity.machine == .mips && identity.byteOrder == .little {
-                return (Int(info & 0xffff_ffff), UInt32((info >> 56) & 0xff))
-            }
-            return (Int(info >> 32), UInt32(info & 0xffff_ffff))
-        }
+        (Int(info >> 32), UInt32(info & 0xffff_ffff))
     }
 
     /// The implicit addend of a REL entry, decoded from the bytes at `offset` of the relocated

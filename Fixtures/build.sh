@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rebuild the modlint test fixtures in Fixtures/linux-6.1-amd64/ from
+# Fixtures/src/ against Debian 12's linux-headers-6.1.0-50-amd64.
+#
+#   Fixtures/build.sh                 # as root: installs missing packages first
+#   KDIR=/path/to/headers Fixtures/build.sh
+#
+# Every run starts from scratch (fresh temp build dirs) and replaces the
+# output directory's generated files, so it is idempotent. The unsigned .ko
+# files are byte-identical between runs; fx_clean.signed.ko is not, because
+# it is signed with a throw-away key generated on every run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$HERE/src
+OUT=${OUT:-$HERE/linux-6.1-amd64}
+DEFAULT_KDIR=/usr/src/linux-headers-6.1.0-50-amd64
+KDIR=${KDIR:-$DEFAULT_KDIR}
+HEADERS_PKG=linux-headers-6.1.0-50-amd64
+KBUILD_PKG=linux-kbuild-6.1
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+# Plain builds (modpost accepts them as they are).
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit)
+# Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
+WARN_DIRS=(fx_undef)
+# Refused by modpost (license errors are fatal even with KBUILD_MODPOST_WARN=1):
+# "dir:module module ..." = the modules of dir whose .ko must be forced.
+FORCED=("fx_gplonly:fx_gplonly" "fx_nolicense:fx_nolicense" "fx_exports:fx_importer_prop")
+
+die() { echo "build.sh: error: $*" >&2; exit 1; }
+note() { echo "build.sh: $*" >&2; }
+
+# ---------------------------------------------------------------- packages
+ensure_packages() {
+	local pkgs=(make gcc-12 openssl kmod binutils "$KBUILD_PKG") missing=() p
+	[ "$KDIR" = "$DEFAULT_KDIR" ] && pkgs+=("$HEADERS_PKG")
+	for p in "${pkgs[@]}"; do
+		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ]; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "missing packages: ${missing[*]} (run as root or install them)"
+	fi
+	note "installing ${missing[*]}"
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+ensure_packages
+[ -f "$KDIR/Module.symvers" ] || die "no Module.symvers in KDIR=$KDIR"
+SIGN_FILE=$KDIR/scripts/sign-file
+[ -x "$SIGN_FILE" ] || die "no $SIGN_FILE"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/modlint-fixtures.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+STAGE=$WORK/out
+mkdir -p "$STAGE/modpost"
+
+# ---------------------------------------------------------------- helpers
+# kbuild DIR REL LOG [make args...]: build the copy in DIR; REL is the
+# neutral name (Fixtures/src/<dir>) that replaces DIR in debug info and
+# __FILE__. Returns make's exit code.
+kbuild() {
+	local dir=$1 rel=$2 log=$3
+	shift 3
+	make -C "$KDIR" M="$dir" -j"$JOBS" \
+		KCFLAGS="-ffile-prefix-map=$dir=$rel" "$@" modules >"$log" 2>&1
+}
+
+copy_src() { # copy_src NAME -> echoes a fresh build dir holding src/NAME
+	local d
+	d=$(mktemp -d "$WORK/$1.XXXXXX")
+	cp -a "$SRC/$1/." "$d/"
+	echo "$d"
+}
+
+modules_of() { # module names from the obj-m line(s) of a Kbuild file
+	sed -n 's/^[[:space:]]*obj-m[[:space:]]*[:+]\?=//p' "$1/Kbuild" |
+		tr ' \t' '\n\n' | sed -n 's/\.o$//p'
+}
+
+# split_logs LOG DIR REL: write the modpost lines of LOG, with DIR rewritten
+# to REL, into $STAGE/modpost/<module>.log for every module of DIR.
+split_logs() {
+	local log=$1 dir=$2 rel=$3 m all assigned
+	all=$WORK/modpost-lines.$$
+	grep -E '^(WARNING|ERROR): modpost:' "$log" | sed "s|$dir|$rel|g" >"$all" || true
+	assigned=$WORK/assigned.$$
+	: >"$assigned"
+	for m in $(modules_of "$dir"); do
+		grep -E "(^|[ /[])$m\\.k?o([]: ]|\$)" "$all" >"$STAGE/modpost/$m.log" || true
+		cat "$STAGE/modpost/$m.log" >>"$assigned"
+	done
+	if ! cmp -s <(sort "$all") <(sort "$assigned"); then
+		note "modpost lines not attributed to exactly one module in $rel:"
+		diff <(sort "$all") <(sort "$assigned") >&2 || true
+		die "cannot split modpost output of $rel"
+	fi
+	rm -f "$all" "$assigned"
+}
+
+# recorded_cmd CMDFILE: print the command kbuild recorded in a .<target>.cmd
+# file (a make fragment "cmd_<target> := <command>"), unescaped by make.
+recorded_cmd() {
+	local f=$1 var
+	var=$(sed -n '1s/^\(cmd_[^ ]*\) := .*/\1/p' "$f")
+	[ -n "$var" ] || die "unexpected format of $f"
+	# Only line 1 (the command); the rest are dependency rules.
+	{ printf 'pound := \\#\n'; sed -n 1p "$f"; printf '$(info $(%s))\nall: ;@:\n' "$var"; } |
+		make -s --no-print-directory -f -
+}
+
+collect() { # collect DIR: copy every module .ko of DIR into the stage
+	local dir=$1 m
+	for m in $(modules_of "$dir"); do
+		[ -f "$dir/$m.ko" ] || die "$m.ko was not produced (see $dir)"
+		cp "$dir/$m.ko" "$STAGE/$m.ko"
+	done
+}
+
+# ---------------------------------------------------------------- builds
+for name in "${PLAIN_DIRS[@]}" "${WARN_DIRS[@]}"; do
+	rel=Fixtures/src/$name
+	dir=$(copy_src "$name")
+	extra=()
+	[[ " ${WARN_DIRS[*]} " == *" $name "* ]] && extra=(KBUILD_MODPOST_WARN=1)
+	note "building $name ${extra[*]}"
+	kbuild "$dir" "$rel" "$WORK/$name.log" "${extra[@]}" ||
+		{ cat "$WORK/$name.log" >&2; die "build of $name failed"; }
+	split_logs "$WORK/$name.log" "$dir" "$rel"
+	collect "$dir"
+done
+
+for spec in "${FORCED[@]}"; do
+	name=${spec%%:*}
+	forced=${spec#*:}
+	rel=Fixtures/src/$name
+
+	# 1. The genuine build, which modpost refuses: only for its messages
+	#    (and, as a cross-check, its objects).
+	refused=$(copy_src "$name")
+	note "building $name (expected to be refused by modpost)"
+	if kbuild "$refused" "$rel" "$WORK/$name.refused.log"; then
+		die "modpost unexpectedly accepted $name"
+	fi
+	grep -q '^ERROR: modpost:' "$WORK/$name.refused.log" ||
+		{ cat "$WORK/$name.refused.log" >&2; die "build of $name failed before modpost"; }
+	split_logs "$WORK/$name.refused.log" "$refused" "$rel"
+
+	# 2. Build with MODULE_LICENSE("GPL") switched on for the forced modules,
+	#    so that modpost writes the .mod.c files and kbuild links every .ko.
+	dir=$(copy_src "$name")
+	defs=()
+	for m in $forced; do defs+=("CFLAGS_$m.o=-DFX_FORCE_LICENSE"); done
+	note "building $name (license temporarily forced for: $forced)"
+	kbuild "$dir" "$rel" "$WORK/$name.forced.log" "${defs[@]}" ||
+		{ cat "$WORK/$name.forced.log" >&2; die "forced build of $name failed"; }
+
+	# 3. Recompile each forced .o with kbuild's recorded command minus the
+	#    define, then relink its .ko with kbuild's recorded modfinal command.
+	for m in $forced; do
+		cmd=$(recorded_cmd "$dir/.$m.o.cmd")
+		[[ $cmd == *" -DFX_FORCE_LICENSE"* ]] || die "define not found in .$m.o.cmd"
+		cmd=${cmd// -DFX_FORCE_LICENSE/}
+		(cd "$KDIR" && sh -c "$cmd") || die "recompiling $m.o failed"
+		cmp -s "$dir/$m.o" "$refused/$m.o" ||
+			die "recompiled $m.o differs from the refused build's $m.o"
+		cmd=$(recorded_cmd "$dir/.$m.ko.cmd")
+		rm -f "$dir/$m.ko"
+		(cd "$KDIR" && sh -c "$cmd") || die "relinking $m.ko failed"
+	done
+	collect "$dir"
+done
+
+# ---------------------------------------------------------------- checks
+for ko in "$STAGE"/*.ko; do
+	if grep -qaF "$WORK" "$ko"; then
+		die "$(basename "$ko") contains the temp build path $WORK"
+	fi
+done
+
+# ---------------------------------------------------------------- signing
+note "signing fx_clean.ko with a throw-away key"
+openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -batch \
+	-subj "/CN=modlint fixture throw-away signing key/" \
+	-keyout "$WORK/signing_key.pem" -outform DER -out "$WORK/signing_key.x509" \
+	>"$WORK/openssl.log" 2>&1 || { cat "$WORK/openssl.log" >&2; die "openssl failed"; }
+"$SIGN_FILE" sha256 "$WORK/signing_key.pem" "$WORK/signing_key.x509" \
+	"$STAGE/fx_clean.ko" "$STAGE/fx_clean.signed.ko"
+cmp -s <(tail -c 28 "$STAGE/fx_clean.signed.ko") <(printf '~Module signature appended~\n') ||
+	die "fx_clean.signed.ko has no module signature trailer"
+
+# ---------------------------------------------------------------- metadata
+cp "$KDIR/Module.symvers" "$STAGE/Module.symvers"
+
+pkgver() { dpkg-query -W -f='${Package} ${Version}\n' "$1" 2>/dev/null || echo "$1 (not installed)"; }
+kconf() { sed -n "s/^$1=//p" "$KDIR/.config"; }
+{
+	echo "# modlint fixtures for linux 6.1 / amd64, generated by Fixtures/build.sh"
+	echo "headers-dir: $KDIR"
+	echo "headers: $(pkgver "$HEADERS_PKG")"
+	echo "headers-common: $(pkgver linux-headers-6.1.0-50-common)"
+	echo "kbuild: $(pkgver "$KBUILD_PKG")"
+	echo "vermagic: $(modinfo -F vermagic "$STAGE/fx_clean.ko" | sed 's/[[:space:]]*$//')"
+	echo "CONFIG_CC_VERSION_TEXT: $(kconf CONFIG_CC_VERSION_TEXT)"
+	echo "gcc: $(gcc-12 --version | head -n1)"
+	echo "ld: $(ld --version | head -n1)"
+	echo "openssl (signing): $(openssl version | cut -d' ' -f1-2)"
+	echo "KCFLAGS: -ffile-prefix-map=<temp build dir>=Fixtures/src/<dir>"
+	echo "plain builds: ${PLAIN_DIRS[*]}"
+	echo "KBUILD_MODPOST_WARN=1 builds: ${WARN_DIRS[*]}"
+	echo "forced past modpost: ${FORCED[*]#*:}"
+	echo "fx_clean.signed.ko: fx_clean.ko signed by scripts/sign-file sha256 with a throw-away key (differs on every run)"
+	echo
+	echo "# sha256 (unsigned files; reproducible)"
+	(cd "$STAGE" && sha256sum Module.symvers $(ls *.ko | grep -v '\.signed\.ko$'))
+} >"$STAGE/BUILD-INFO"
+
+# ---------------------------------------------------------------- install
+mkdir -p "$OUT"
+rm -rf "$OUT/modpost"
+rm -f "$OUT"/*.ko "$OUT/Module.symvers" "$OUT/BUILD-INFO"
+cp -a "$STAGE/." "$OUT/"
+note "done: $(ls "$OUT"/*.ko | wc -l) .ko files in $OUT"

@@ -1,0 +1,140 @@
+import FixtureSupport
+import Foundation
+import Testing
+
+/// The `modlint` executable as users and CI run it: output, exit codes, error messages.
+@Suite struct CommandLineTests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let executable: String = {
+        let candidates = [
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path,
+            Fixtures.packageRoot + "/.build/debug",
+        ]
+        return candidates.map { $0 + "/modlint" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? Fixtures.packageRoot + "/.build/debug/modlint"
+    }()
+
+    /// Runs modlint in the package root, so paths in its output are as a user types them.
+    static func modlint(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static let symbols = "Fixtures/linux-6.1-amd64/Module.symvers"
+
+    @Test func theReadmeCommandPrintsEveryFixtureFinding() throws {
+        let run = try Self.modlint("check", "Fixtures/linux-6.1-amd64", "--symbols", Self.symbols)
+        #expect(run.status == 1)
+        #expect(run.stderr.isEmpty)
+        #expect(run.stdout == """
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost 6.1 does not report this: it exempts symbols named *driver) [X002 data-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
+            Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_importer_prop.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
+            Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
+            Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
+            6 errors, 2 warnings, 1 note in 10 modules
+
+            """)
+    }
+
+    @Test func checkIsTheDefaultCommand() throws {
+        let run = try Self.modlint("Fixtures/linux-6.1-amd64/fx_clean.ko", "--symbols", Self.symbols)
+        #expect(run.status == 0)
+        #expect(run.stdout == "0 errors, 0 warnings, 0 notes in 1 module\n")
+    }
+
+    @Test func failOnDecidesWhichFindingsFailTheRun() throws {
+        let noexit = "Fixtures/linux-6.1-amd64/fx_noexit.ko"
+        #expect(try Self.modlint("check", noexit, "--symbols", Self.symbols).status == 0)
+        #expect(try Self.modlint("check", noexit, "--symbols", Self.symbols, "--fail-on", "note").status == 1)
+        let exitref = "Fixtures/linux-6.1-amd64/fx_exitref.ko"
+        #expect(try Self.modlint("check", exitref, "--select", "X002").status == 0)
+        #expect(try Self.modlint("check", exitref, "--select", "X002", "--fail-on", "warning").status == 1)
+    }
+
+    @Test func unreadableInputExitsWith3AndTheRestIsStillLinted() throws {
+        let run = try Self.modlint("check", "Fixtures/broken/not-elf.ko", "Fixtures/linux-6.1-amd64/fx_undef.ko", "--symbols", Self.symbols)
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("Fixtures/broken/not-elf.ko: error: cannot read module: not an ELF file [E001 unreadable-input]"))
+        #expect(run.stdout.contains("fx_undef.ko: error: 'fx_no_such_symbol' is undefined"))
+        #expect(run.stdout.hasSuffix("2 errors, 0 warnings, 0 notes in 1 module (1 of 2 files unreadable)\n"))
+    }
+
+    @Test func jsonOutput() throws {
+        let run = try Self.modlint("check", "Fixtures/linux-6.1-amd64", "--symbols", Self.symbols, "--format", "json")
+        #expect(run.status == 1)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["schema_version"] as? Int == 1)
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001", "U001"])
+        let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
+        #expect(x001["symbol"] as? String == "fx_normal_function")
+        #expect(x001["section"] as? String == ".text.unlikely")
+        #expect(x001["offset"] as? Int == 0x12)
+        #expect(x001["target_symbol"] as? String == "fx_teardown")
+        #expect(x001["target_section"] as? String == ".exit.text")
+        #expect((object["summary"] as? [String: Int])?["errors"] == 6)
+    }
+
+    @Test func usageErrorsExitWith2() throws {
+        let noPaths = try Self.modlint("check")
+        #expect(noPaths.status == 2)
+        #expect(noPaths.stderr.contains("no module or directory given"))
+        #expect(try Self.modlint("check", "x.ko", "--format", "xml").status == 2)
+        #expect(try Self.modlint("check", "x.ko", "--fail-on", "fatal").status == 2)
+        let unknownRule = try Self.modlint("check", "x.ko", "--select", "Q123")
+        #expect(unknownRule.status == 2)
+        #expect(unknownRule.stderr.contains("unknown rule code 'Q123'"))
+    }
+
+    @Test func aBadSymbolTableIsAConfigurationErrorWithFileAndLine() throws {
+        let dir = try Fixtures.scratchDirectory("cli-symvers")
+        let path = dir + "/Module.symvers"
+        try "0x00000001\tok\tvmlinux\tEXPORT_SYMBOL\t\nnot a symvers line\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try Self.modlint("check", "Fixtures/linux-6.1-amd64/fx_clean.ko", "--symbols", path)
+        #expect(run.status == 2)
+        #expect(run.stderr == "modlint: error: \(path):2: expected 5 tab-separated fields (crc, symbol, module, export type, namespace), found 1\n")
+    }
+
+    @Test func withoutSymbolsANoteSaysWhatWasNotChecked() throws {
+        let run = try Self.modlint("check", "Fixtures/linux-6.1-amd64/fx_undef.ko")
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("no --symbols given"))
+    }
+
+    @Test func rulesAndExplain() throws {
+        let rules = try Self.modlint("rules")
+        #expect(rules.status == 0)
+        let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
+        #expect(codes == ["E001", "M001", "U001", "U002", "X001", "X002", "X006"])
+        let explain = try Self.modlint("explain", "u001")
+        #expect(explain.status == 0)
+        #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))
+        #expect(explain.stdout.contains("Unknown symbol"))
+        #expect(try Self.modlint("explain", "no-exit-function").stdout.hasPrefix("X006"))
+        #expect(try Self.modlint("explain", "Z999").status == 2)
+    }
+}

@@ -1,0 +1,71 @@
+import FixtureSupport
+import Foundation
+import LintEngine
+import Rules
+import Testing
+
+@Suite struct LinterTests {
+    static let amd64 = Fixtures.modules(arch: "amd64")
+    static let symbols = Fixtures.symbols(arch: "amd64")
+
+    @Test func outputDoesNotDependOnTheNumberOfJobsOrInputOrder() throws {
+        let one = try Fixtures.lint(Self.amd64, symbols: Self.symbols, jobs: 1)
+        let many = try Fixtures.lint(Self.amd64.reversed(), symbols: Self.symbols, jobs: 8)
+        #expect(!one.diagnostics.isEmpty)
+        #expect(one.diagnostics == many.diagnostics)
+    }
+
+    @Test func selectAndIgnoreTakeCodesAndPrefixes() throws {
+        let onlyX = try Fixtures.lint(Self.amd64, symbols: Self.symbols, select: ["X"])
+        #expect(Set(onlyX.diagnostics.map(\.code)) == ["X001", "X002", "X006"])
+        let linter = Linter(rules: Registry.all, kernel: try Fixtures.kernel(Self.symbols),
+                            configuration: Configuration(ignore: ["u", "X00"]))
+        #expect(Set(linter.run(paths: Self.amd64).diagnostics.map(\.code)) == ["M001"])
+    }
+
+    @Test func unreadableInputIsNeverSwitchedOff() throws {
+        let linter = Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X"], ignore: ["E"]))
+        let result = linter.run(paths: [Fixtures.path("broken/not-elf.ko")])
+        #expect(result.diagnostics.map(\.code) == ["E001"])
+        #expect(result.unreadable == 1)
+    }
+
+    @Test func withoutKernelSymbolsImportsAreNotReportedUnresolved() throws {
+        let result = try Fixtures.lint(Self.amd64, symbols: nil)
+        #expect(!result.diagnostics.contains { $0.code == "U001" })
+        // Resolution among the run's modules still works for U002.
+        #expect(result.diagnostics.contains { $0.code == "U002" && $0.symbol == "fx_exported_gpl" })
+    }
+
+    @Test func reportOrderIsPathThenPlaceThenRule() throws {
+        let result = try Fixtures.lint(Self.amd64, symbols: Self.symbols)
+        #expect(result.diagnostics == result.diagnostics.sorted(by: Diagnostic.reportOrder))
+        #expect(result.diagnostics.map(\.path) == result.diagnostics.map(\.path).sorted())
+    }
+}
+
+@Suite struct InputDiscoveryTests {
+    @Test func walksDirectoriesForModulesOnlyAndDoesNotFollowDirectoryLinks() throws {
+        let dir = try Fixtures.scratchDirectory("discovery")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/kernel/drivers", withIntermediateDirectories: true)
+        for name in ["kernel/drivers/b.ko", "kernel/drivers/a.ko.xz", "kernel/c.ko.zst", "kernel/d.ko.gz",
+                     "kernel/drivers/b.o", "kernel/drivers/b.mod.o", "modules.dep", "z.ko"] {
+            _ = fm.createFile(atPath: dir + "/" + name, contents: Data())
+        }
+        try fm.createSymbolicLink(atPath: dir + "/build", withDestinationPath: dir + "/kernel")
+        try fm.createSymbolicLink(atPath: dir + "/kernel/loop", withDestinationPath: dir)
+        let found = InputDiscovery.discover([dir]).map { String($0.dropFirst(dir.count + 1)) }
+        #expect(found == ["kernel/c.ko.zst", "kernel/d.ko.gz", "kernel/drivers/a.ko.xz", "kernel/drivers/b.ko", "z.ko"])
+        // A file named explicitly is read whatever its name; a missing one is kept to be reported.
+        #expect(InputDiscovery.discover([dir + "/kernel/drivers/b.o", dir + "/missing.ko"])
+                == [dir + "/kernel/drivers/b.o", dir + "/missing.ko"])
+    }
+}
+
+@Suite struct FixtureDiscoveryTests {
+    @Test func findsEveryFixtureModule() {
+        let found = InputDiscovery.discover([Fixtures.path("linux-6.1-amd64")])
+        #expect(found == Fixtures.modules(arch: "amd64"), "\(found)")
+    }
+}

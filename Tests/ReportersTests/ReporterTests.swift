@@ -1,0 +1,49 @@
+import Foundation
+import LintEngine
+import Reporters
+import Testing
+
+@Suite struct ReporterTests {
+    static let result = LintResult(
+        diagnostics: [
+            Diagnostic(code: "U001", name: "unresolved-symbol", severity: .error, path: "a/fx_undef.ko", module: "fx_undef",
+                       message: "'x' is undefined", symbol: "x"),
+            Diagnostic(code: "X002", name: "data-references-exit", severity: .warning, path: "a/fx_exitref.ko", module: "fx_exitref",
+                       message: "section mismatch", symbol: "drv", section: ".data", offset: 8,
+                       targetSymbol: "fx_remove", targetSection: ".exit.text"),
+            Diagnostic(code: "E001", name: "unreadable-input", severity: .error, path: "a/bad.ko", module: "bad",
+                       message: "cannot read module: not an ELF file"),
+        ],
+        files: 4, modules: 3)
+
+    @Test func textReadsLikeACompiler() {
+        #expect(TextReporter().render(Self.result) == """
+            a/fx_undef.ko: error: 'x' is undefined [U001 unresolved-symbol]
+            a/fx_exitref.ko: warning: section mismatch [X002 data-references-exit]
+            a/bad.ko: error: cannot read module: not an ELF file [E001 unreadable-input]
+            2 errors, 1 warning, 0 notes in 3 modules (1 of 4 files unreadable)
+
+            """)
+    }
+
+    @Test func summaryOfACleanRun() {
+        #expect(TextReporter().summary(LintResult(diagnostics: [], files: 1, modules: 1)) == "0 errors, 0 warnings, 0 notes in 1 module")
+    }
+
+    @Test func jsonIsOneVersionedDocumentWithEveryKeyPresent() throws {
+        let text = try JSONReporter().render(Self.result, toolVersion: "9.9.9")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["schema_version"] as? Int == 1)
+        #expect((object["tool"] as? [String: String]) == ["name": "modlint", "version": "9.9.9"])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 3)
+        let keys: Set<String> = ["code", "name", "severity", "path", "module", "message", "symbol", "section", "offset",
+                                 "target_symbol", "target_section"]
+        for d in diagnostics { #expect(Set(d.keys) == keys) }
+        #expect(diagnostics[1]["offset"] as? Int == 8)
+        #expect(diagnostics[1]["target_symbol"] as? String == "fx_remove")
+        #expect(diagnostics[0]["section"] is NSNull)
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary == ["files": 4, "modules": 3, "unreadable": 1, "errors": 2, "warnings": 1, "notes": 0])
+    }
+}

@@ -1,0 +1,102 @@
+import FixtureSupport
+import Foundation
+import LintEngine
+import Testing
+
+/// Every ERROR/WARNING modpost printed while building the fixtures has its modlint
+/// counterpart: same rule family, module, symbol, and for section mismatches the same
+/// from/to symbols and sections.
+@Suite struct ModpostOracleTests {
+    struct Counterpart: CustomStringConvertible {
+        let codes: Set<String>
+        let module: String
+        let symbol: String?
+        let section: String?
+        let targetSymbol: String?
+        let targetSection: String?
+        let line: String
+
+        var description: String { line }
+
+        func matches(_ d: Diagnostic) -> Bool {
+            codes.contains(d.code) && d.module == module
+                && (symbol == nil || d.symbol == symbol) && (section == nil || d.section == section)
+                && (targetSymbol == nil || d.targetSymbol == targetSymbol)
+                && (targetSection == nil || d.targetSection == targetSection)
+        }
+    }
+
+    static func moduleName(_ path: Substring) -> String {
+        var base = path.split(separator: "/").last.map(String.init) ?? String(path)
+        for suffix in [".ko", ".o"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+        return base.replacingOccurrences(of: "-", with: "_")
+    }
+
+    static func capture(_ line: String, _ pattern: String) -> [Substring]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { return nil }
+        return (1..<match.numberOfRanges).map { line[Range(match.range(at: $0), in: line)!] }
+    }
+
+    /// Parses one modpost line; a line of a shape this test does not know fails the test.
+    static func counterpart(of line: String) -> Counterpart? {
+        let body = line.replacingOccurrences(of: #"^(WARNING|ERROR): modpost: "#, with: "", options: .regularExpression)
+        if let m = capture(body, #"^"([^"]+)" \[([^\]]+)\] undefined!$"#) {
+            return Counterpart(codes: ["U001"], module: moduleName(m[1]), symbol: String(m[0]), section: nil,
+                               targetSymbol: nil, targetSection: nil, line: line)
+        }
+        if let m = capture(body, #"^GPL-incompatible module (\S+) uses GPL-only symbol '([^']+)'$"#) {
+            return Counterpart(codes: ["U002"], module: moduleName(m[0]), symbol: String(m[1]), section: nil,
+                               targetSymbol: nil, targetSection: nil, line: line)
+        }
+        if let m = capture(body, #"^missing MODULE_LICENSE\(\) in (\S+)$"#) {
+            return Counterpart(codes: ["M001"], module: moduleName(m[0]), symbol: nil, section: nil,
+                               targetSymbol: nil, targetSection: nil, line: line)
+        }
+        // 6.1: "<obj>: section mismatch in reference: from (section: s) -> to (section: t)";
+        // newer kernels add "+0x<off>" to the from-symbol.
+        if let m = capture(body, #"^(\S+): section mismatch in reference: ([^ +]+)(?:\+0x[0-9a-f]+)? \(section: ([^)]+)\) -> (\S+) \(section: ([^)]+)\)$"#) {
+            return Counterpart(codes: ["X001", "X002"], module: moduleName(m[0]), symbol: String(m[1]), section: String(m[2]),
+                               targetSymbol: String(m[3]), targetSection: String(m[4]), line: line)
+        }
+        return nil
+    }
+
+    static func logLines(arch: String) throws -> [String] {
+        let dir = Fixtures.path("linux-6.1-\(arch)/modpost")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".log") }.sorted()
+        return try logs.flatMap { name in
+            try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+                .split(separator: "\n").map(String.init)
+                .filter { $0.hasPrefix("WARNING: modpost:") || $0.hasPrefix("ERROR: modpost:") }
+        }
+    }
+
+    @Test(arguments: Fixtures.architectures)
+    func everyModpostFindingHasACounterpart(arch: String) throws {
+        let lines = try Self.logLines(arch: arch)
+        #expect(!lines.isEmpty, "no modpost output recorded for \(arch)")
+        let result = try Fixtures.lint(Fixtures.modules(arch: arch), symbols: Fixtures.symbols(arch: arch))
+        for line in lines {
+            guard let counterpart = Self.counterpart(of: line) else {
+                Issue.record("modpost line of unknown shape: \(line)")
+                continue
+            }
+            #expect(result.diagnostics.contains(where: counterpart.matches), "no counterpart for: \(line)")
+        }
+    }
+
+    @Test func linesOfEveryKindAreRecognised() {
+        let samples = [
+            #"WARNING: modpost: "fx_no_such_symbol" [Fixtures/src/fx_undef/fx_undef.ko] undefined!"#,
+            "ERROR: modpost: GPL-incompatible module fx_gplonly.ko uses GPL-only symbol 'ktime_get'",
+            "ERROR: modpost: missing MODULE_LICENSE() in Fixtures/src/fx_nolicense/fx_nolicense.o",
+            "WARNING: modpost: x/fx_exitref.o: section mismatch in reference: fx_pdrv_nowl (section: .data) -> fx_remove2 (section: .exit.text)",
+            "WARNING: modpost: x/fx_exitref: section mismatch in reference: fx_pdrv_nowl+0x8 (section: .data) -> fx_remove2 (section: .exit.text)",
+        ]
+        let parsed = samples.map(Self.counterpart(of:))
+        #expect(parsed.map { $0?.codes.sorted().first } == ["U001", "U002", "M001", "X001", "X001"])
+        #expect(parsed[4]?.symbol == "fx_pdrv_nowl" && parsed[4]?.module == "fx_exitref")
+        #expect(Self.counterpart(of: "WARNING: modpost: something else entirely") == nil)
+    }
+}
