@@ -8,8 +8,17 @@ public struct RelocationDecoder: Sendable {
 
     /// `r_info` as libelf's `GElf_Rel`/`GElf_Rela` hands it over → (symbol index, type). GElf
     /// always uses the 64-bit layout (symbol in the high word), also for ELF32 files.
+    /// MIPS64 is the exception libelf does not translate: its `r_info` is a 32-bit r_sym
+    /// followed by the bytes r_ssym, r_type3, r_type2, r_type, so read as one word in the file's
+    /// byte order the symbol is the first four bytes and the primary type the last byte.
     public func split(info: UInt64) -> (symbol: Int, type: UInt32) {
-        (Int(info >> 32), UInt32(info & 0xffff_ffff))
+        if identity.machine == .mips && identity.elfClass == .elf64 {
+            if identity.byteOrder == .little {
+                return (Int(info & 0xffff_ffff), UInt32((info >> 56) & 0xff))
+            }
+            return (Int(info >> 32), UInt32(info & 0xff))
+        }
+        return (Int(info >> 32), UInt32(info & 0xffff_ffff))
     }
 
     /// The implicit addend of a REL entry, decoded from the bytes at `offset` of the relocated

@@ -158,4 +158,18 @@ import Testing
         // A relocated place too short for the instruction is not read.
         #expect(addend(10, [0xff, 0xf7]) == nil)
     }
+
+    @Test func relocationInfoSplitsPerArchitecture() {
+        func decoder(_ machine: Machine, _ elfClass: ElfIdentity.ElfClass, _ order: ElfIdentity.ByteOrder) -> RelocationDecoder {
+            RelocationDecoder(identity: ElfIdentity(elfClass: elfClass, byteOrder: order, machine: machine, type: 1))
+        }
+        // GElf hands every class over in the 64-bit layout.
+        #expect(decoder(.x86_64, .elf64, .little).split(info: 0x0000_0012_0000_0002) == (0x12, 2))
+        #expect(decoder(.i386, .elf32, .little).split(info: 0x0000_0007_0000_0001) == (7, 1))
+        // mips64el: r_sym 0x2a, r_ssym 0, r_type3 0, r_type2 0, r_type 4 (R_MIPS_26) in file order,
+        // read as one little-endian word.
+        #expect(decoder(.mips, .elf64, .little).split(info: 0x0400_0000_0000_002a) == (0x2a, 4))
+        // Big-endian MIPS64: the same bytes read as a big-endian word.
+        #expect(decoder(.mips, .elf64, .big).split(info: 0x0000_002a_0000_0004) == (0x2a, 4))
+    }
 }
