@@ -20,12 +20,8 @@ public struct CodeReferencesExit: Rule {
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        SectionReference.scan(context.module, from: .text, to: .exitSection).map { reference in
-            context.diagnostic(
-                Self.description,
-                "section mismatch: \(reference.fromDescription) (section \(reference.fromSection)) references \(reference.toDescription) (section \(reference.toSection)), which is discarded when the code is built in",
-                symbol: reference.fromSymbol, section: reference.fromSection, offset: reference.fromOffset,
-                targetSymbol: reference.toDescription, targetSection: reference.toSection)
+        SectionReference.scan(context.module, from: .text, to: .exitSection).map {
+            $0.diagnostic(Self.description, in: context)
         }
     }
 }

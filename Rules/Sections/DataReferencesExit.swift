@@ -22,14 +22,10 @@ public struct DataReferencesExit: Rule {
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         SectionReference.scan(context.module, from: .data, to: .exitSection).map { reference in
-            var message = "section mismatch: \(reference.fromDescription) (section \(reference.fromSection)) references \(reference.toDescription) (section \(reference.toSection)), which is discarded when the code is built in"
-            if reference.fromSymbol?.hasSuffix("driver") == true {
-                message += " (modpost 6.1 does not report this: it exempts symbols named *driver)"
-            }
-            return context.diagnostic(
-                Self.description, message,
-                symbol: reference.fromSymbol, section: reference.fromSection, offset: reference.fromOffset,
-                targetSymbol: reference.toDescription, targetSection: reference.toSection)
+            let exempted = reference.fromSymbol?.hasSuffix("driver") == true
+            return reference.diagnostic(
+                Self.description, in: context,
+                note: exempted ? " (modpost 6.1 does not report this: it exempts symbols named *driver)" : "")
         }
     }
 }

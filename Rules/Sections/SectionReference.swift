@@ -1,3 +1,4 @@
+import LintEngine
 import ModuleObject
 
 /// A relocation that makes one section class refer to another: where from, where to, with
@@ -55,5 +56,14 @@ struct SectionReference: Sendable, Hashable {
             }
         }
         return result
+    }
+
+    /// The finding for this reference, in modpost's terms, with `note` appended to the message.
+    func diagnostic(_ rule: RuleDescription, in context: ModuleContext, note: String = "") -> Diagnostic {
+        context.diagnostic(
+            rule,
+            "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), which is discarded when the code is built in" + note,
+            symbol: fromSymbol, section: fromSection, offset: fromOffset,
+            targetSymbol: toDescription, targetSection: toSection)
     }
 }
