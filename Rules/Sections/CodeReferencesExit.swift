@@ -20,8 +20,8 @@ public struct CodeReferencesExit: Rule {
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        SectionReference.scan(context.module, from: .text, to: .exitSection).map {
-            $0.diagnostic(Self.description, in: context)
+        SectionReference.scan(context, from: .text, to: [.exitSection]).map {
+            $0.diagnostic(Self.description, in: context, why: SectionReference.discardedWhenBuiltIn)
         }
     }
 }

@@ -1,5 +1,6 @@
 import FixtureSupport
 import LintEngine
+import Rules
 import Testing
 
 /// The exact findings on each architecture's fixture tree, linted in one run against the
@@ -87,5 +88,16 @@ import Testing
         let signed = try Fixtures.lint([Fixtures.path("linux-6.1-amd64/fx_clean.signed.ko")], symbols: symbols)
         #expect(signed.modules == 1)
         #expect(signed.diagnostics.isEmpty)
+    }
+
+    /// The `*driver` note belongs to kernels whose modpost exempted such structures (< 6.10).
+    @Test func driverNoteFollowsTheTargetKernel() throws {
+        let exitref = Fixtures.path("linux-6.1-amd64/fx_exitref.ko")
+        func messages(_ version: KernelVersion?) -> [String] {
+            Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X002"]), kernelVersion: version)
+                .run(paths: [exitref]).diagnostics.filter { $0.symbol == "fx_platform_driver" }.map(\.message)
+        }
+        #expect(messages(nil).count == 1 && messages(nil)[0].hasSuffix("(modpost of this kernel does not report it: it exempts symbols named *driver)"))
+        #expect(messages(KernelVersion(6, 12)).count == 1 && !messages(KernelVersion(6, 12))[0].contains("*driver"))
     }
 }
