@@ -9,7 +9,7 @@ enum SectionClass: Sendable, Hashable {
 /// data. Rules pick the generation from the target-kernel profile.
 struct SectionTable: Sendable {
     /// First match wins; patterns are exact names, or prefixes when they end in `*`.
-    let classes: [(SectionClass, [String])]
+    let classes: [(SectionClass, [SectionPattern])]
     /// Init sections that hold data (for the `__param` exemption).
     let initData: [String]
     /// Suffixes of from-symbols in data whose references to init/exit sections modpost
@@ -20,6 +20,12 @@ struct SectionTable: Sendable {
     /// modpost 6.1 exempts more structure names. Its `*driver` exemption for exit targets is not
     /// applied: a built-in driver whose `.remove` is `__exit` jumps into discarded code, which
     /// kernels from 6.10 on report.
+    init(classes: [(SectionClass, [String])], initData: [String], dataFromSymbolSuffixes: [String]) {
+        self.classes = classes.map { ($0.0, $0.1.map(SectionPattern.init)) }
+        self.initData = initData
+        self.dataFromSymbolSuffixes = dataFromSymbolSuffixes
+    }
+
     static let before6_7 = SectionTable(
         classes: [
             (.exitSection, [".exit.*", ".memexit.*"]),
@@ -64,15 +70,10 @@ struct SectionTable: Sendable {
                                    ".pci_fixup_resume", ".pci_fixup_resume_early", ".pci_fixup_suspend"]
 
     func classOf(_ name: String) -> SectionClass? {
-        for (sectionClass, names) in classes where names.contains(where: { SectionTable.matches(name, $0) }) {
-            return sectionClass
+        var name = name
+        return name.withUTF8 { bytes in
+            classes.first { _, patterns in patterns.contains { $0.matches(bytes) } }?.0
         }
-        return nil
-    }
-
-    static func matches(_ name: String, _ pattern: String) -> Bool {
-        if pattern.hasSuffix("*") { return name.hasPrefix(pattern.dropLast()) }
-        return name == pattern
     }
 
     /// modpost's whitelist (`secref_whitelist`), minus the `*driver` exemption.
@@ -95,3 +96,27 @@ struct SectionTable: Sendable {
         return false
     }
 }
+
+/// A section name pattern: an exact name, or a prefix when written with a trailing `*`.
+/// Compared as bytes: section names are ASCII, and this runs for every section of every
+/// module of a tree.
+struct SectionPattern: Sendable {
+    let bytes: [UInt8]
+    let isPrefix: Bool
+
+    init(_ pattern: String) {
+        isPrefix = pattern.hasSuffix("*")
+        bytes = Array((isPrefix ? String(pattern.dropLast()) : pattern).utf8)
+    }
+
+    func matches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard isPrefix ? name.count >= bytes.count : name.count == bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { pattern in
+            pattern.isEmpty || memcmp(pattern.baseAddress!, name.baseAddress!, pattern.count) == 0
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

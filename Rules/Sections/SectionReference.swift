@@ -38,13 +38,14 @@ struct SectionReference: Sendable, Hashable {
         var locator: SymbolLocator?
         var result: [SectionReference] = []
         let decoder = module.decoder
+        // Classified once per section: the loop below runs once per relocation.
+        let classes = sections.map { table.classOf($0.name) }
         for relocationSection in module.relocationSections {
             let fromSection = sections[relocationSection.targetSectionIndex]
-            guard table.classOf(fromSection.name) == from else { continue }
+            guard classes[fromSection.index] == from else { continue }
             for relocation in relocationSection.relocations {
                 let symbol = module.symbols[relocation.symbolIndex]
-                guard let toIndex = symbol.sectionIndex, let toClass = table.classOf(sections[toIndex].name),
-                      to.contains(toClass) else { continue }
+                guard let toIndex = symbol.sectionIndex, let toClass = classes[toIndex], to.contains(toClass) else { continue }
                 if locator == nil { locator = SymbolLocator(module: module) }
                 let bias = fromSection.isExecutable ? decoder.pcBias(type: relocation.type) : 0
                 let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend &+ bias)
