@@ -14,6 +14,8 @@ public struct CodeReferencesExit: Rule {
         kernelVersions: "all",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
+            RuleExample(fixture: "linux-6.1-armhf/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
+            RuleExample(fixture: "linux-6.12-amd64/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
         ])
 

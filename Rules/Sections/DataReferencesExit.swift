@@ -15,7 +15,10 @@ public struct DataReferencesExit: Rule {
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko",
                         expected: ["fx_pdrv_nowl -> fx_remove2", "fx_platform_driver -> fx_remove"]),
+            RuleExample(fixture: "linux-6.1-s390x/fx_exitref.ko",
+                        expected: ["fx_pdrv_nowl -> fx_remove2", "fx_platform_driver -> fx_remove"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
+            RuleExample(fixture: "linux-6.1-amd64/fx_initref.ko", expected: []),
         ])
 
     public init() {}

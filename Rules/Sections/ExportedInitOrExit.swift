@@ -13,6 +13,8 @@ public struct ExportedInitOrExit: Rule {
         fix: "Remove __init/__exit from the symbol, or stop exporting it.",
         kernelVersions: "all",
         examples: [
+            RuleExample(fixture: "linux-6.1-amd64/fx_initref.ko", expected: ["__ksymtab_fx_exported_init -> fx_exported_init"]),
+            RuleExample(fixture: "linux-6.1-i386/fx_initref.ko", expected: ["__ksymtab_fx_exported_init -> fx_exported_init"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_exporter.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
         ])

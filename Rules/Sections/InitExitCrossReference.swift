@@ -13,6 +13,10 @@ public struct InitExitCrossReference: Rule {
         fix: "Move the shared part into a function that is neither __init nor __exit.",
         kernelVersions: "all (before 6.7 `.meminit.*`/`.memexit.*` count as init/exit too)",
         examples: [
+            RuleExample(fixture: "linux-6.1-amd64/fx_initref.ko",
+                        expected: ["fx_exit_calls_init -> fx_late_init_helper", "fx_init_calls_exit -> fx_cleanup_hw"]),
+            RuleExample(fixture: "linux-6.1-armhf/fx_initref.ko",
+                        expected: ["fx_exit_calls_init -> fx_late_init_helper", "fx_init_calls_exit -> fx_cleanup_hw"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: []),
         ])

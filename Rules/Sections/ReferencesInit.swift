@@ -16,6 +16,12 @@ public struct ReferencesInit: Rule {
             """,
         kernelVersions: "all (before 6.7 `.meminit.*` counts as init too)",
         examples: [
+            RuleExample(fixture: "linux-6.1-amd64/fx_initref.ko",
+                        expected: ["fx_holder -> fx_setup_data", "fx_text_calls_init -> fx_setup_once"]),
+            RuleExample(fixture: "linux-6.12-amd64/fx_initref.ko",
+                        expected: ["fx_holder -> fx_setup_data", "fx_text_calls_init -> fx_setup_once"]),
+            RuleExample(fixture: "linux-6.1-s390x/fx_initref.ko",
+                        expected: ["fx_holder -> fx_setup_data", "fx_text_calls_init -> fx_setup_once"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: []),
         ])
