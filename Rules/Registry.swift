@@ -9,6 +9,9 @@ public enum Registry {
         MissingLicense(),
         CodeReferencesExit(),
         DataReferencesExit(),
+        ReferencesInit(),
+        InitExitCrossReference(),
+        ExportedInitOrExit(),
         NoExitFunction(),
     ]
 

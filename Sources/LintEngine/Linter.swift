@@ -30,13 +30,16 @@ public struct Linter: Sendable {
     public let kernel: KernelSymbolIndex
     public let configuration: Configuration
     public let jobs: Int
+    /// `--kernel-version`: the target kernel for every module, instead of each one's vermagic.
+    public let kernelVersion: KernelVersion?
 
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, kernelVersion: KernelVersion? = nil) {
         self.rules = rules
         self.kernel = kernel
         self.configuration = configuration
         self.jobs = max(1, jobs)
+        self.kernelVersion = kernelVersion
     }
 
     public func run(paths: [String]) -> LintResult {
@@ -62,7 +65,9 @@ public struct Linter: Sendable {
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
-            let context = ModuleContext(module: readModules[index], resolver: resolver)
+            let module = readModules[index]
+            let context = ModuleContext(module: module, resolver: resolver,
+                                        profile: KernelProfile.of(module, forced: kernelVersion))
             return enabled.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: perModule.joined())

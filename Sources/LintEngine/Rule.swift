@@ -69,12 +69,14 @@ public protocol InputRule: Sendable {
 public struct ModuleContext: Sendable {
     public let module: ModuleObject
     public let resolver: SymbolResolver
+    public let profile: KernelProfile
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
-    public init(module: ModuleObject, resolver: SymbolResolver) {
+    public init(module: ModuleObject, resolver: SymbolResolver, profile: KernelProfile? = nil) {
         self.module = module
         self.resolver = resolver
+        self.profile = profile ?? KernelProfile.of(module, forced: nil)
     }
 
     /// A diagnostic of `rule` on this module at its default severity (the configuration
