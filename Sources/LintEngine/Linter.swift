@@ -39,9 +39,18 @@ public struct Linter: Sendable {
         self.jobs = max(1, jobs)
     }
 
-    public func run(paths: [String]) -> LintResult {
+    /// `progress` is called from worker threads with (steps done, steps in all): one step per
+    /// file read and one per module checked.
+    public func run(paths: [String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LintResult {
         let files = InputDiscovery.discover(paths)
+        let steps = Parallel.Counter()
+        let total = files.count * 2
+        @Sendable func step() {
+            guard let progress else { return }
+            progress(steps.take() + 1, total)
+        }
         let loaded: [Result<ModuleObject, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
+            defer { step() }
             do {
                 return .success(try ModuleObject.load(path: files[index]))
             } catch let error as ModuleError {
@@ -55,17 +64,21 @@ public struct Linter: Sendable {
         for (index, result) in loaded.enumerated() {
             switch result {
             case .success(let module): modules.append(module)
-            case .failure(let error): diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+            case .failure(let error):
+                diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+                step()
             }
         }
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+            defer { step() }
             let context = ModuleContext(module: readModules[index], resolver: resolver)
             return enabled.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: perModule.joined())
+        diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
     }
