@@ -115,7 +115,7 @@ public enum ConfigurationFile {
     public static func render(_ configuration: Configuration) -> String {
         func list(_ items: [String]) -> String { "[" + items.map(quoted).joined(separator: ", ") + "]" }
         var out = "# effective configuration" + (configuration.source.map { " (from \($0))" } ?? " (defaults: no .modlint.yml found)") + "\n"
-        out += "select: " + (configuration.select.map(list) ?? "null  # every rule") + "\n"
+        out += configuration.select.map { "select: \(list($0))\n" } ?? "# select: every rule\n"
         out += "ignore: \(list(configuration.ignore))\n"
         out += "fail-on: \(configuration.failOn.rawValue)\n"
         out += "severity:" + (configuration.severity.isEmpty ? " {}\n" : "\n")
@@ -194,8 +194,8 @@ public struct RuleCodes: Sendable {
 
     private func suggestion(_ text: String) -> String {
         let upper = text.uppercased()
-        if upper.count == codes.first?.count, let near = codes.min(by: { Suggestion.distance($0, upper) < Suggestion.distance($1, upper) }),
-           Suggestion.distance(near, upper) <= 1 {
+        if let near = codes.min(by: { Suggestion.distance($0, upper) < Suggestion.distance($1, upper) }),
+           Suggestion.distance(near, upper) <= 2 {
             return ", did you mean '\(near)'?"
         }
         return Suggestion.didYouMean(text, among: Array(names.keys).sorted())
@@ -205,6 +205,9 @@ public struct RuleCodes: Sendable {
 /// "did you mean" for a misspelt word: the nearest candidate by edit distance, if it is near.
 public enum Suggestion {
     public static func didYouMean(_ word: String, among candidates: [String]) -> String {
+        if word.count >= 3, let extended = candidates.first(where: { $0.lowercased().hasPrefix(word.lowercased()) }) {
+            return ", did you mean '\(extended)'?"
+        }
         guard let best = candidates.min(by: { distance($0, word) < distance($1, word) }) else { return "" }
         let limit = max(2, word.count / 3)
         return distance(best, word) <= limit ? ", did you mean '\(best)'?" : ""

@@ -18,7 +18,7 @@ public enum RuleDocumentation {
             Kernels: \(rule.kernelVersions)
 
             """
-        let examples = exampleLines(rule)
+        let examples = exampleLines(rule, quote: "")
         if !examples.isEmpty {
             out += "\nExamples (fixture modules):\n" + examples.map { "  \($0)\n" }.joined()
         }
@@ -48,7 +48,7 @@ public enum RuleDocumentation {
             \(rule.kernelVersions)
 
             """
-        let examples = exampleLines(rule)
+        let examples = exampleLines(rule, quote: "`")
         if !examples.isEmpty {
             out += "\n## Examples\n\nFixture modules under `Fixtures/` that the tests lint with this rule:\n\n"
             out += examples.map { "- \($0)\n" }.joined()
@@ -80,12 +80,12 @@ public enum RuleDocumentation {
         [("README.md", index(rules))] + rules.map { ("\($0.code).md", markdown($0)) }
     }
 
-    private static func exampleLines(_ rule: RuleDescription) -> [String] {
+    private static func exampleLines(_ rule: RuleDescription, quote: String) -> [String] {
         rule.examples.map { example in
-            var line = "`\(example.fixture)`"
-            if !example.alongside.isEmpty { line += " (with \(example.alongside.map { "`\($0)`" }.joined(separator: ", ")))" }
+            var line = quote + example.fixture + quote
+            if !example.alongside.isEmpty { line += " (with \(example.alongside.map { quote + $0 + quote }.joined(separator: ", ")))" }
             if example.triggers {
-                line += ": reports \(example.expected.map { "`\($0)`" }.joined(separator: ", "))"
+                line += ": reports \(example.expected.map { quote + $0 + quote }.joined(separator: ", "))"
             } else {
                 line += ": no finding"
             }
