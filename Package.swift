@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(
             name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "Rules", "FixtureSupport"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"], exclude: ["Snapshots"]),
     ]
 )
