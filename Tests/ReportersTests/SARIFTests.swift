@@ -124,6 +124,37 @@ import Testing
         #expect(run.output.hasSuffix("valid\n"))
     }
 
+    /// sarif-tools (scripts/install-deps installs it): a real consumer reads the log and counts
+    /// what the fixtures report.
+    static let sarifTool: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").map { "\($0)/sarif" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    @Test(.enabled(if: sarifTool != nil, "sarif-tools is not installed"))
+    func sarifToolsSummarisesTheFixtureReport() throws {
+        let result = try Fixtures.lint(Fixtures.modules(arch: "amd64") + [Fixtures.path("broken/not-elf.ko")],
+                                       symbols: Fixtures.symbols(arch: "amd64"))
+        let dir = try Fixtures.scratchDirectory("sarif-tools")
+        try SARIFReporter().render(result, rules: Self.rules, toolVersion: "0.1.0")
+            .write(toFile: dir + "/log.sarif", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.sarifTool))
+        process.arguments = ["summary", dir + "/log.sarif"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("error: 7\n"))
+        #expect(output.contains(" - U002 GPL-incompatible module"))
+        #expect(output.contains(" - E001 cannot read module: not an ELF file: 1"))
+        #expect(output.contains("warning: 2\n"))
+        #expect(output.contains("note: 1\n"))
+    }
+
     /// The validator is not a rubber stamp: a level SARIF does not know is rejected.
     @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
     func anInvalidLogIsRejected() throws {
