@@ -83,6 +83,11 @@ public struct Baseline: Sendable, Hashable, Codable {
         public let suppressed: Int
         /// Entries, with `count` the number of recorded findings that no longer occur.
         public let stale: [Entry]
+
+        public init(suppressed: Int, stale: [Entry]) {
+            self.suppressed = suppressed
+            self.stale = stale
+        }
     }
 
     public func apply(to result: LintResult) -> (LintResult, Outcome) {

@@ -51,16 +51,16 @@ extension ColourChoice: ExpressibleByArgument {}
 
 /// Which rules run, how severe they are, and what fails the run.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (default: the nearest .modlint.yml from the current directory upwards).")
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: the nearest .modlint.yml from the current directory upwards).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: "Only these rule codes, prefixes or names (comma-separated, e.g. U,X001); replaces the file's select.")
+    @Option(name: .long, help: ArgumentHelp("Only these rule codes, prefixes or names (comma-separated, e.g. U,X001); replaces the file's select.", valueName: "codes"))
     var select: String?
 
-    @Option(name: .long, help: "Skip these rule codes, prefixes or names (comma-separated); added to the file's ignore.")
+    @Option(name: .long, help: ArgumentHelp("Skip these rule codes, prefixes or names (comma-separated); added to the file's ignore.", valueName: "codes"))
     var ignore: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit with 1 when a finding has this severity or more: error (default), warning or note.")
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with 1 when a finding has this severity or more: error (default), warning or note.", valueName: "severity"))
     var failOn: String?
 
     private func codes(_ list: String?) -> [String] {
@@ -77,13 +77,13 @@ struct RuleOptions: ParsableArguments {
 
 /// What is written where.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, gcc, json, sarif or github (repeatable; pair each with an --output FILE, one may go to stdout).")
+    @Option(name: .long, help: ArgumentHelp("Output format (repeatable: each --output FILE belongs to the --format before it; one format may go to stdout).", valueName: "format"))
     var format: [ReportFormat] = []
 
-    @Option(name: .long, help: "Write the --format before it to FILE instead of stdout (repeatable).")
+    @Option(name: .long, help: ArgumentHelp("Write the --format before it to FILE instead of stdout (repeatable).", valueName: "file"))
     var output: [String] = []
 
-    @Option(name: .long, help: "Colour in text output: auto (a terminal, unless NO_COLOR is set), always or never.")
+    @Option(name: .long, help: ArgumentHelp("Colour in text output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.", valueName: "when"))
     var color: ColourChoice = .auto
 
     func targets() throws(ConfigurationError) -> [OutputTarget] {
@@ -97,10 +97,10 @@ struct OutputOptions: ParsableArguments {
 }
 
 struct BaselineOptions: ParsableArguments {
-    @Option(name: .long, help: "Do not report the findings recorded in this baseline file; say which entries no longer occur.")
+    @Option(name: .long, help: ArgumentHelp("Do not report the findings recorded in this baseline; say which entries no longer occur.", valueName: "file"))
     var baseline: String?
 
-    @Option(name: .customLong("write-baseline"), help: "Record every finding of this run in FILE (sorted JSON keyed on code, module and subject).")
+    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Record every finding of this run in FILE (sorted JSON keyed on code, module and subject).", valueName: "file"))
     var writeBaseline: String?
 }
 
@@ -111,7 +111,7 @@ struct Check: ParsableCommand {
     @Argument(help: "Module files and directories (walked recursively for *.ko).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "A kernel symbol table: Module.symvers (repeatable).")
+    @Option(name: .long, help: ArgumentHelp("A kernel symbol table: Module.symvers (repeatable).", valueName: "file"))
     var symbols: [String] = []
 
     @OptionGroup var rules: RuleOptions
@@ -156,18 +156,12 @@ struct Check: ParsableCommand {
         if let path = baselines.writeBaseline {
             let recorded = Baseline(recording: result.diagnostics)
             try write(recorded.encoded(), to: path)
-            printError("note: wrote \(recorded.entries.count) baseline entries for \(result.diagnostics.count - result.diagnostics.filter { $0.code == "E001" }.count) findings to \(path)")
+            printError("note: wrote \(recorded.entries.count) baseline entries for \(recorded.entries.reduce(0) { $0 + $1.count }) findings to \(path)")
         }
         if let baseline {
             let outcome: Baseline.Outcome
             (result, outcome) = baseline.apply(to: result)
-            if outcome.suppressed > 0 { printError("note: \(outcome.suppressed) findings suppressed by the baseline \(baselines.baseline ?? "")") }
-            if !outcome.stale.isEmpty {
-                printError("note: \(outcome.stale.count) baseline entries no longer occur (fixed? rewrite the baseline with --write-baseline):")
-                for entry in outcome.stale {
-                    FileHandle.standardError.write(Data("  \(entry.code) \(entry.module): \(entry.subject)\(entry.count > 1 ? " (\(entry.count)x)" : "")\n".utf8))
-                }
-            }
+            FileHandle.standardError.write(Data(BaselineNotes.render(outcome, baseline: baselines.baseline ?? "").utf8))
         }
 
         let report = Report(result: result, rules: Registry.all.descriptions, toolVersion: modlintVersion)
@@ -201,7 +195,7 @@ struct RulesCommand: ParsableCommand {
     @Option(name: .long, help: "text (one line per rule) or json.")
     var format: Format = .text
 
-    @Option(name: .long, help: "Write the rule pages (<CODE>.md and README.md) into DIR instead.")
+    @Option(name: .long, help: ArgumentHelp("Write the rule pages (<CODE>.md and README.md) into DIR instead.", valueName: "dir"))
     var markdown: String?
 
     func run() throws {

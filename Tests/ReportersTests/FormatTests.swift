@@ -187,3 +187,20 @@ import Testing
         #expect(Set(array[0].keys) == ["code", "name", "default_severity", "summary", "rationale", "fix", "kernel_versions"])
     }
 }
+
+@Suite struct BaselineNotesTests {
+    @Test func notesNameWhatWasHiddenAndWhatIsGone() {
+        let outcome = Baseline.Outcome(suppressed: 3, stale: [
+            Baseline.Entry(code: "M001", module: "a", subject: "a", count: 1),
+            Baseline.Entry(code: "X002", module: "b", subject: "s -> t", count: 2),
+        ])
+        #expect(BaselineNotes.render(outcome, baseline: "base.json") == """
+            modlint: note: 3 findings suppressed by the baseline base.json
+            modlint: note: 2 baseline entries no longer occur (fixed? rewrite the baseline with --write-baseline):
+              M001 a: a
+              X002 b: s -> t (2 fewer)
+
+            """)
+        #expect(BaselineNotes.render(Baseline.Outcome(suppressed: 0, stale: []), baseline: "b").isEmpty)
+    }
+}
