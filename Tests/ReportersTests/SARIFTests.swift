@@ -124,6 +124,15 @@ import Testing
         #expect(run.output.hasSuffix("valid\n"))
     }
 
+    /// The committed snapshot of `--format sarif` (relative URIs against %SRCROOT%) is valid too.
+    @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
+    func theSnapshotIsValidSARIF() throws {
+        let text = try String(contentsOfFile: Fixtures.packageRoot + "/Tests/EndToEndTests/Snapshots/fixtures.sarif", encoding: .utf8)
+        #expect(text.contains("\"uriBaseId\" : \"%SRCROOT%\""))
+        let run = try Self.validate(text, name: "snapshot")
+        #expect(run.status == 0, "\(run.output)")
+    }
+
     /// sarif-tools (scripts/install-deps installs it): a real consumer reads the log and counts
     /// what the fixtures report.
     static let sarifTool: String? = {
