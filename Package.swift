@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libelf (elfutils): pkg-config knows it on Debian.
@@ -22,7 +23,9 @@ let package = Package(
             providers: [.apt(["libdwarf-dev"])]),
         .target(name: "ModuleObject", dependencies: ["CLibElf"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
-        .target(name: "LintEngine", dependencies: ["ModuleObject", "KernelSymbols"]),
+        .target(
+            name: "LintEngine",
+            dependencies: ["ModuleObject", "KernelSymbols", .product(name: "Yams", package: "Yams")]),
         .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols"], path: "Rules"),
         .target(name: "Reporters", dependencies: ["LintEngine"]),
         .executableTarget(
@@ -36,7 +39,9 @@ let package = Package(
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "FixtureSupport"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "FixtureSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"]),
+        .testTarget(
+            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "Rules", "FixtureSupport"],
+            resources: [.copy("Resources")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"], exclude: ["Snapshots"]),
     ]
 )

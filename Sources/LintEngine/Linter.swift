@@ -42,9 +42,18 @@ public struct Linter: Sendable {
         self.kernelVersion = kernelVersion
     }
 
-    public func run(paths: [String]) -> LintResult {
+    /// `progress` is called from worker threads with (steps done, steps in all): one step per
+    /// file read and one per module checked.
+    public func run(paths: [String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LintResult {
         let files = InputDiscovery.discover(paths)
+        let steps = Parallel.Counter()
+        let total = files.count * 2
+        @Sendable func step() {
+            guard let progress else { return }
+            progress(steps.take() + 1, total)
+        }
         let loaded: [Result<ModuleObject, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
+            defer { step() }
             do {
                 return .success(try ModuleObject.load(path: files[index]))
             } catch let error as ModuleError {
@@ -58,19 +67,23 @@ public struct Linter: Sendable {
         for (index, result) in loaded.enumerated() {
             switch result {
             case .success(let module): modules.append(module)
-            case .failure(let error): diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+            case .failure(let error):
+                diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+                step()
             }
         }
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+            defer { step() }
             let module = readModules[index]
             let context = ModuleContext(module: module, resolver: resolver,
                                         profile: KernelProfile.of(module, forced: kernelVersion))
             return enabled.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: perModule.joined())
+        diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
     }

@@ -21,12 +21,18 @@ import Testing
 
     /// Runs modlint in the package root, so paths in its output are as a user types them.
     static func modlint(_ arguments: String...) throws -> Run {
+        try modlint(arguments)
+    }
+
+    static func modlint(_ arguments: [String], in directory: String = Fixtures.packageRoot,
+                        environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
