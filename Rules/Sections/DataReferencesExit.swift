@@ -4,7 +4,7 @@ import LintEngine
 public struct DataReferencesExit: Rule {
     public static let description = RuleDescription(
         code: "X002", name: "data-references-exit", defaultSeverity: .warning,
-        summary: "Data in .data references a function or object in .exit.* (e.g. .remove marked __exit).",
+        summary: "Data in .data references a function or object in .exit.* (e.g. .remove marked __exit); with strict-sections also constant data.",
         rationale: """
             .exit.* is discarded when the code is built in, so the pointer dangles: a driver whose \
             .remove is __exit crashes on unbind. modpost 6.1 hides the case for structures named \
@@ -19,6 +19,10 @@ public struct DataReferencesExit: Rule {
                         expected: ["fx_pdrv_nowl -> fx_remove2", "fx_platform_driver -> fx_remove"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_initref.ko", expected: []),
+            // .rodata is a source only in the strict mode.
+            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", strictSections: true,
+                        expected: ["fx_const_table_exit -> fx_const_stop"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", expected: []),
         ])
 
     public init() {}

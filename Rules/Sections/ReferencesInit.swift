@@ -23,6 +23,9 @@ public struct ReferencesInit: Rule {
             RuleExample(fixture: "linux-6.1-s390x/fx_initref.ko",
                         expected: ["fx_holder -> fx_setup_data", "fx_text_calls_init -> fx_setup_once"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
+            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", strictSections: true,
+                        expected: ["fx_const_table_init -> fx_const_start"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: []),
         ])
 

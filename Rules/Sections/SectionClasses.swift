@@ -9,7 +9,7 @@ enum SectionClass: Sendable, Hashable {
 /// data. Rules pick the generation from the target-kernel profile.
 struct SectionTable: Sendable {
     /// First match wins; patterns are exact names, or prefixes when they end in `*`.
-    let classes: [(SectionClass, [SectionPattern])]
+    private(set) var classes: [(SectionClass, [SectionPattern])]
     /// Init sections that hold data (for the `__param` exemption).
     let initData: [String]
     /// Suffixes of from-symbols in data whose references to init/exit sections modpost
@@ -51,8 +51,22 @@ struct SectionTable: Sendable {
         initData: [".init.setup", ".init.rodata", ".init.data"],
         dataFromSymbolSuffixes: ["_ops", "_probe", "_console"])
 
-    static func forProfile(_ profile: KernelProfile) -> SectionTable {
-        profile.isBefore(KernelVersion(6, 7)) ? before6_7 : since6_7
+    static func forContext(_ context: ModuleContext) -> SectionTable {
+        let table = context.profile.isBefore(KernelVersion(6, 7)) ? before6_7 : since6_7
+        return context.strictSections ? table.strict : table
+    }
+
+    /// The stricter mode: constant and other data sections are sources too. A reference from
+    /// `.rodata` into `.init.text` can be legitimate (a switch's jump table inside an `__init`
+    /// function, on kernels built without -fno-jump-tables), which is why modpost leaves them out.
+    static let strictDataSections = [".rodata", ".rodata.*", ".data.rel.ro", ".data.rel.ro.*", ".data.*"]
+
+    var strict: SectionTable {
+        var copy = self
+        copy.classes = classes.map { sectionClass, patterns in
+            (sectionClass, sectionClass == .data ? patterns + SectionTable.strictDataSections.map(SectionPattern.init) : patterns)
+        }
+        return copy
     }
 
     /// `.text.*` counts as text on every generation (modpost 6.1 listed only `.text` and a few

@@ -33,7 +33,7 @@ struct SectionReference: Sendable, Hashable {
     /// the real target).
     static func scan(_ context: ModuleContext, from: SectionClass, to: Set<SectionClass>) -> [SectionReference] {
         let module = context.module
-        let table = SectionTable.forProfile(context.profile)
+        let table = SectionTable.forContext(context)
         let sections = module.sections
         var locator: SymbolLocator?
         var result: [SectionReference] = []

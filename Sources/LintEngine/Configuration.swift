@@ -35,18 +35,22 @@ public struct Configuration: Sendable, Hashable {
     public var perModuleIgnores: [PatternIgnore]
     /// Codes not reported for findings whose symbol or referenced symbol matches.
     public var perSymbolIgnores: [PatternIgnore]
+    /// Section rules also treat `.rodata`, `.data.rel.ro` and every `.data.*` section as places
+    /// references come from, which modpost does not.
+    public var strictSections: Bool
     /// The file this was read from, if any.
     public var source: String?
 
     public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error,
                 severity: [String: Severity] = [:], perModuleIgnores: [PatternIgnore] = [],
-                perSymbolIgnores: [PatternIgnore] = [], source: String? = nil) {
+                perSymbolIgnores: [PatternIgnore] = [], strictSections: Bool = false, source: String? = nil) {
         self.select = select
         self.ignore = ignore
         self.failOn = failOn
         self.severity = severity
         self.perModuleIgnores = perModuleIgnores
         self.perSymbolIgnores = perSymbolIgnores
+        self.strictSections = strictSections
         self.source = source
     }
 

@@ -22,7 +22,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 /// ignored is a check silently not made.
 public enum ConfigurationFile {
     public static let fileName = ".modlint.yml"
-    public static let keys = ["select", "ignore", "fail-on", "severity", "per-module-ignores", "per-symbol-ignores"]
+    public static let keys = ["select", "ignore", "fail-on", "severity", "per-module-ignores", "per-symbol-ignores", "strict-sections"]
 
     /// The nearest `.modlint.yml` in `directory` or one of its parents.
     public static func discover(from directory: String) -> String? {
@@ -84,6 +84,9 @@ public enum ConfigurationFile {
                     ignores.append(PatternIgnore(pattern: pattern, codes: try codes.selectors(strings(codesNode, path: path), at: at(path, codesNode))))
                 }
                 if key == "per-module-ignores" { configuration.perModuleIgnores = ignores } else { configuration.perSymbolIgnores = ignores }
+            case "strict-sections":
+                guard let flag = value.bool else { throw ConfigurationError("\(at(path, value)): expected true or false") }
+                configuration.strictSections = flag
             default:
                 throw ConfigurationError("\(place): unknown key '\(key)'" + Suggestion.didYouMean(key, among: keys))
             }
@@ -124,6 +127,7 @@ public enum ConfigurationFile {
             out += "\(key):" + (ignores.isEmpty ? " {}\n" : "\n")
             for ignore in ignores { out += "  \(quoted(ignore.pattern)): \(list(ignore.codes))\n" }
         }
+        out += "strict-sections: \(configuration.strictSections)\n"
         return out
     }
 

@@ -79,7 +79,8 @@ public struct Linter: Sendable {
             defer { step() }
             let module = readModules[index]
             let context = ModuleContext(module: module, resolver: resolver,
-                                        profile: KernelProfile.of(module, forced: kernelVersion))
+                                        profile: KernelProfile.of(module, forced: kernelVersion),
+                                        strictSections: configuration.strictSections)
             return enabled.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: perModule.joined())

@@ -54,9 +54,10 @@ public enum Fixtures {
     }
 
     /// Lints `paths` with every rule (or the `select`ed ones).
-    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, jobs: Int = 2) throws -> LintResult {
+    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, strictSections: Bool = false,
+                            jobs: Int = 2) throws -> LintResult {
         let linter = Linter(rules: Registry.all, kernel: try kernel(symbols),
-                            configuration: Configuration(select: select), jobs: jobs)
+                            configuration: Configuration(select: select, strictSections: strictSections), jobs: jobs)
         return linter.run(paths: paths)
     }
 

@@ -33,7 +33,9 @@ import Testing
               "drivers/staging/*": [M]
             per-symbol-ignores:
               "debugfs_*": [U002]
+            strict-sections: true
             """)
+        #expect(configuration.strictSections)
         #expect(configuration.select == ["U", "X001", "X006"])
         #expect(configuration.ignore == ["U002"])
         #expect(configuration.failOn == .warning)
@@ -61,6 +63,8 @@ import Testing
         #expect(Self.error("- select\n") == ".modlint.yml:1: expected a mapping of settings")
         #expect(Self.error("select: {a: b}\n") == ".modlint.yml:1: expected a list of rule codes")
         #expect(Self.error("select: [U\n")?.hasPrefix(".modlint.yml: not valid YAML") == true)
+        #expect(Self.error("strict-sections: maybe\n") == ".modlint.yml:1: expected true or false")
+        #expect(Self.error("strict_sections: true\n") == ".modlint.yml:1: unknown key 'strict_sections', did you mean 'strict-sections'?")
     }
 
     @Test func theShownConfigurationReadsBackToTheSameValue() throws {
@@ -69,6 +73,7 @@ import Testing
             fail-on: note
             severity: {X006: error}
             per-symbol-ignores: {"a\\"b*": [U002, X]}
+            strict-sections: true
             """)
         let shown = ConfigurationFile.render(configuration)
         #expect(shown.hasPrefix("# effective configuration (from .modlint.yml)\nselect: [\"U\"]\n"))
