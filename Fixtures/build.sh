@@ -23,7 +23,7 @@ KBUILD_PKG=linux-kbuild-6.1
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_devtables)
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)
 # Refused by modpost (license errors are fatal even with KBUILD_MODPOST_WARN=1):
