@@ -1,0 +1,77 @@
+import FixtureSupport
+import Foundation
+@testable import ModuleObject
+import Testing
+
+/// The modinfo oracle: for every module, the aliases derived from its device tables are
+/// exactly the `alias=` lines modpost appended to its `.modinfo`.
+@Suite struct AliasOracleTests {
+    /// `MODLINT_CORPUS`: a directory of module trees (one folder per architecture, as
+    /// shared/corpus/fetch-corpus.sh unpacks them) or one tree. Unset: the corpus test is skipped.
+    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"]
+
+    static func modules(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".ko") { found.append(root + "/" + relative) }
+        }
+        return found.sorted()
+    }
+
+    struct Outcome {
+        var modules = 0, withTables = 0, agree = 0, tables = 0, aliases = 0, fromSources = 0, unreadable = 0
+        var disagreements: [String] = []
+        var undecodedTypes: [String: Int] = [:]
+    }
+
+    static func check(_ paths: [String]) -> Outcome {
+        var outcome = Outcome()
+        for path in paths {
+            guard let module = try? ModuleObject.load(path: path) else { outcome.unreadable += 1; continue }
+            outcome.modules += 1
+            if !module.deviceTables.isEmpty { outcome.withTables += 1 }
+            outcome.tables += module.deviceTables.count
+            for table in module.deviceTables where table.status != .decoded {
+                outcome.undecodedTypes["\(table.type) \(table.status)", default: 0] += 1
+            }
+            let comparison = AliasComparison(module: module)
+            outcome.aliases += comparison.derived.count
+            outcome.fromSources += comparison.fromSources.count
+            if comparison.agrees {
+                outcome.agree += 1
+            } else {
+                let (missing, extra) = comparison.differences
+                outcome.disagreements.append("\(path): modpost has \(missing.prefix(3)) more, modlint derives \(extra.prefix(3)) more")
+            }
+        }
+        return outcome
+    }
+
+    @Test func fixtureAliasesEqualModpostsAliases() {
+        let paths = Fixtures.architectures.flatMap { Fixtures.modules(arch: $0) }
+        let outcome = Self.check(paths)
+        #expect(outcome.disagreements == [])
+        #expect(outcome.agree == outcome.modules)
+        #expect(outcome.withTables == 3)
+    }
+
+    @Test(.enabled(if: corpus != nil))
+    func corpusAliasesEqualModpostsAliases() throws {
+        let root = try #require(Self.corpus)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let trees = entries.filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/root/lib/modules") }.sorted()
+        let sets: [(String, String)] = trees.isEmpty ? [(root, root)] : trees.map { ($0, root + "/" + $0 + "/root/lib/modules") }
+        var report = ""
+        var failures: [String] = []
+        for (name, dir) in sets {
+            let outcome = Self.check(Self.modules(under: dir))
+            report += "\(name): \(outcome.agree) of \(outcome.modules) modules agree (\(outcome.withTables) with device tables, \(outcome.tables) tables, \(outcome.aliases) derived aliases, \(outcome.fromSources) MODULE_ALIAS() aliases, \(outcome.unreadable) unreadable); tables not decoded: \(outcome.undecodedTypes.sorted { $0.key < $1.key })\n"
+            failures += outcome.disagreements
+        }
+        print(report, terminator: "")
+        for line in failures.prefix(40) { print("  " + line) }
+        let disagreeing = failures.count
+        #expect(disagreeing == 0)
+    }
+}
