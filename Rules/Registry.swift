@@ -10,6 +10,11 @@ public enum Registry {
         CodeReferencesExit(),
         DataReferencesExit(),
         NoExitFunction(),
+        DuplicateDeviceID(),
+        DeviceIDInTwoTables(),
+        UnterminatedDeviceTable(),
+        DeviceTableSize(),
+        AliasClaimedElsewhere(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

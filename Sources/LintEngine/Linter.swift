@@ -60,9 +60,10 @@ public struct Linter: Sendable {
         }
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
+        let aliases = RunAliases(modules: readModules)
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
-            let context = ModuleContext(module: readModules[index], resolver: resolver)
+            let context = ModuleContext(module: readModules[index], resolver: resolver, aliases: aliases)
             return enabled.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: perModule.joined())

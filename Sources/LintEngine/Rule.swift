@@ -69,12 +69,15 @@ public protocol InputRule: Sendable {
 public struct ModuleContext: Sendable {
     public let module: ModuleObject
     public let resolver: SymbolResolver
+    /// The aliases every module of the run claims (tree-level fact for D005).
+    public let aliases: RunAliases
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
-    public init(module: ModuleObject, resolver: SymbolResolver) {
+    public init(module: ModuleObject, resolver: SymbolResolver, aliases: RunAliases = .empty) {
         self.module = module
         self.resolver = resolver
+        self.aliases = aliases
     }
 
     /// A diagnostic of `rule` on this module at its default severity (the configuration

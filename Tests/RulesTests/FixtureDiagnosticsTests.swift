@@ -51,7 +51,17 @@ import Testing
                 Expected("U002", "fx_gplonly", symbol: "ktime_get"),
                 Expected("U002", "fx_importer_prop", symbol: "fx_exported_gpl"),
                 Expected("M001", "fx_nolicense"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[2]", section: ".rodata", target: "fx_pci_ids[0]"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[3]", section: ".rodata", target: "fx_pci_ids[1]"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_usb_ids[2]", section: ".rodata", target: "fx_usb_ids[0]"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_of_ids[2]", section: ".rodata", target: "fx_of_ids[0]"),
+                Expected("D002", "fx_devtab_dup", symbol: "fx_pci_ids[0]", section: ".rodata", target: "fx_pci_ids_extra[1]"),
             ]
+            for module in ["fx_devtab_dup", "fx_devtab_rival"] {
+                for alias in ["pci:v00008086d00001234sv*sd*bc*sc*i*", "of:N*T*Cmodlint,fx-other", "of:N*T*Cmodlint,fx-otherC*"] {
+                    all.append(Expected("D005", module, symbol: alias, section: ".modinfo"))
+                }
+            }
         }
         return all
     }
