@@ -5,7 +5,7 @@ import ModuleObject
 public struct AliasClaimedElsewhere: Rule {
     public static let description = RuleDescription(
         code: "D005", name: "alias-claimed-elsewhere", defaultSeverity: .note,
-        summary: "Another module of the run claims the same modalias.",
+        summary: "Another module of the run claims a modalias this module's device tables produce.",
         rationale: """
             When a device appears, udev runs modprobe with its modalias and modprobe loads every \
             module whose alias matches: both modules are loaded and the one that registers first \
@@ -14,7 +14,7 @@ public struct AliasClaimedElsewhere: Rule {
             a word.
             """,
         fix: "Check that both drivers really handle the device; if one should win, drop the id from the other or blacklist it.",
-        kernelVersions: "all (tree mode: compares the alias= lines of the modules linted together)",
+        kernelVersions: "all (tree mode: the aliases of this module's device tables against the alias= lines of the other modules linted with it; exact strings, not overlapping patterns)",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_rival.ko", alongside: ["linux-6.1-amd64/fx_devtab_dup.ko"], expected: [
                 "of:N*T*Cmodlint,fx-other", "of:N*T*Cmodlint,fx-otherC*", "pci:v00008086d00001234sv*sd*bc*sc*i*",
@@ -29,7 +29,10 @@ public struct AliasClaimedElsewhere: Rule {
         let module = context.module
         var seen: Set<String> = []
         var found: [Diagnostic] = []
-        for alias in module.modinfo.values("alias") where seen.insert(alias).inserted {
+        // This module's side: the aliases its device tables produce (MODULE_ALIAS() lines such as
+        // crypto algorithm names are shared on purpose). The other side: every alias= line of
+        // the other modules, as depmod indexes them.
+        for alias in module.deviceTables.flatMap(\.aliases) where seen.insert(alias).inserted {
             // The same module twice (signed and unsigned copies, two trees) is not another claimant.
             let others = context.aliases.claimants(of: alias).filter { $0.path != module.path && $0.module != module.name }
             guard !others.isEmpty else { continue }
