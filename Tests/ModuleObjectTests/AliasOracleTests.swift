@@ -22,6 +22,9 @@ import Testing
     struct Outcome {
         var modules = 0, withTables = 0, agree = 0, tables = 0, aliases = 0, fromSources = 0, unreadable = 0
         var disagreements: [String] = []
+        /// MODULE_ALIAS() aliases whose bus prefix is one device tables produce, e.g. "platform:".
+        var shapedFromSources: [String] = []
+        var prefixes: Set<Substring> = []
         var undecodedTypes: [String: Int] = [:]
     }
 
@@ -38,6 +41,10 @@ import Testing
             let comparison = AliasComparison(module: module)
             outcome.aliases += comparison.derived.count
             outcome.fromSources += comparison.fromSources.count
+            for alias in comparison.derived { outcome.prefixes.insert(alias.prefix { $0 != ":" }) }
+            for alias in comparison.fromSources where alias.contains(":") {
+                outcome.shapedFromSources.append("\(module.name): \(alias)")
+            }
             if comparison.agrees {
                 outcome.agree += 1
             } else {
@@ -65,9 +72,16 @@ import Testing
         var report = ""
         var failures: [String] = []
         for (name, dir) in sets {
-            let outcome = Self.check(Self.modules(under: dir))
-            report += "\(name): \(outcome.agree) of \(outcome.modules) modules agree (\(outcome.withTables) with device tables, \(outcome.tables) tables, \(outcome.aliases) derived aliases, \(outcome.fromSources) MODULE_ALIAS() aliases, \(outcome.unreadable) unreadable); tables not decoded: \(outcome.undecodedTypes.sorted { $0.key < $1.key })\n"
+            var outcome = Self.check(Self.modules(under: dir))
+            let prefixes = outcome.prefixes
+            outcome.shapedFromSources = outcome.shapedFromSources.filter { line in
+                let alias = line.split(separator: " ", maxSplits: 1).last ?? ""
+                return prefixes.contains(alias.prefix { $0 != ":" })
+            }
+            report += "\(name): \(outcome.agree) of \(outcome.modules) modules agree (\(outcome.withTables) with device tables, \(outcome.tables) tables, \(outcome.aliases) derived aliases, \(outcome.fromSources) MODULE_ALIAS() aliases of which \(outcome.shapedFromSources.count) have a device-table prefix, \(outcome.unreadable) unreadable); tables not decoded: \(outcome.undecodedTypes.sorted { $0.key < $1.key })\n"
             failures += outcome.disagreements
+            // They precede modpost's lines in .modinfo, so they come from the module's own objects.
+            for line in outcome.shapedFromSources.prefix(8) { report += "  MODULE_ALIAS() with a bus prefix: \(line)\n" }
         }
         print(report, terminator: "")
         for line in failures.prefix(40) { print("  " + line) }
