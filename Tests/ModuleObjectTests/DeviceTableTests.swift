@@ -1,4 +1,5 @@
 import FixtureSupport
+import Foundation
 @testable import ModuleObject
 import Testing
 
@@ -107,5 +108,36 @@ import Testing
         let open = try #require(unterminated.deviceTables.first { $0.type == "pci" })
         #expect(open.status == .unterminated(entrySize: 40))
         #expect(open.entries.map(\.aliases) == [["pci:v00008086d00001234sv*sd*bc*sc*i*"]])
+    }
+}
+
+/// Hostile st_size and st_value of a device-table symbol: reported, never read out of bounds.
+@Suite struct DeviceTableHostileTests {
+    static func patched(_ name: String, field: Int, value: UInt64) throws -> String {
+        let source = Fixtures.path("linux-6.1-amd64/fx_devtab_rival.ko")
+        let module = try ModuleObject.load(path: source)
+        let symtab = try #require(module.sections.first { $0.type == Section.typeSymtab })
+        let symbol = try #require(module.symbols.first { $0.name == "__mod_pci__fx_rival_pci_ids_device_table" })
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source)))
+        // Elf64_Sym: st_value at 8, st_size at 16.
+        let at = Int(symtab.offset) + symbol.index * 24 + field
+        for i in 0..<8 { bytes[at + i] = UInt8(truncatingIfNeeded: value >> UInt64(8 * i)) }
+        let path = try Fixtures.scratchDirectory("devtable-\(name)") + "/fx_devtab_rival.ko"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test(arguments: [("size-huge", 16, UInt64.max), ("size-past-section", 16, 1 << 20), ("value-huge", 8, UInt64.max - 8),
+                      ("value-past-section", 8, 1 << 20)])
+    func outOfSectionTablesAreNotDecoded(_ name: String, _ field: Int, _ value: UInt64) throws {
+        let module = try ModuleObject.load(path: try Self.patched(name, field: field, value: value))
+        let table = try #require(module.deviceTables.first { $0.type == "pci" })
+        #expect(table.status == .outsideSection)
+        #expect(table.entries.isEmpty && table.bytes.isEmpty)
+    }
+
+    @Test func anEmptyTableIsASizeMismatch() throws {
+        let module = try ModuleObject.load(path: try Self.patched("size-zero", field: 16, value: 0))
+        #expect(module.deviceTables.first { $0.type == "pci" }?.status == .sizeMismatch(entrySize: 40))
     }
 }
