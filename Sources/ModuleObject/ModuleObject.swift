@@ -99,6 +99,7 @@ public struct ModuleObject: Sendable {
             let signed = image.file.count >= magic.count
                 && image.file.bytes(offset: image.file.count - magic.count, length: magic.count) == magic
             let deviceTables = DeviceTable.find(symbols: symbols, sections: sections, identity: image.identity,
+                                                kernel: modinfo.vermagic.flatMap(KernelVersion.init(vermagic:)),
                                                 contents: image.contents(of:))
             return ModuleObject(
                 path: path, identity: image.identity, fileSize: UInt64(image.file.count), sections: sections,

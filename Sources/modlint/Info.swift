@@ -93,6 +93,7 @@ struct InfoReport: Encodable {
             case .unterminated: status = "not terminated with an all-zero entry"
             case .notInFile2alias: status = "type not handled by file2alias: no aliases"
             case .outsideSection: status = "outside its section: not decoded"
+            case .layoutUnknownForKernel(let kernel): status = "entry layout not known for kernel \(kernel): not decoded"
             }
             let layout = table.kind?.layout(wordSize: table.wordSize)
             let entries = table.entries.map { entry in

@@ -141,3 +141,29 @@ import Testing
         #expect(module.deviceTables.first { $0.type == "pci" }?.status == .sizeMismatch(entrySize: 40))
     }
 }
+
+@Suite struct DeviceTableKernelTests {
+    @Test func vermagicGivesTheKernelVersion() {
+        #expect(KernelVersion(vermagic: "6.1.0-50-amd64 SMP preempt mod_unload modversions ") == KernelVersion(6, 1))
+        #expect(KernelVersion(vermagic: "6.14.2 SMP") == KernelVersion(6, 14))
+        #expect(KernelVersion(vermagic: "SMP 6.1") == nil)
+    }
+
+    /// A table of a kernel the layouts are not known for is reported, not guessed at.
+    @Test func otherKernelsAreNotDecoded() {
+        let section = Section(index: 1, name: ".rodata", type: Section.typeNobits, flags: Section.flagAlloc, offset: 0,
+                              size: 80, link: 0, info: 0, alignment: 8, entrySize: 0)
+        let symbol = DeviceTableSymbol.parse("__mod_device_table__pci__ids")!
+        let newer = DeviceTable(symbol: symbol, section: section, offset: 0, size: 80, contents: nil, wordSize: 8,
+                                bigEndian: false, kernel: KernelVersion(6, 14))
+        #expect(newer.status == .layoutUnknownForKernel("6.14"))
+        let older = DeviceTable(symbol: symbol, section: section, offset: 0, size: 80, contents: nil, wordSize: 8,
+                                bigEndian: false, kernel: KernelVersion(5, 10))
+        #expect(older.status == .layoutUnknownForKernel("5.10"))
+        // NOBITS tables read as zeros: one all-zero entry and the terminator.
+        let same = DeviceTable(symbol: symbol, section: section, offset: 0, size: 80, contents: nil, wordSize: 8,
+                               bigEndian: false, kernel: KernelVersion(6, 1))
+        #expect(same.status == .decoded)
+        #expect(same.entries.count == 1 && same.entries[0].isEmptySlot)
+    }
+}

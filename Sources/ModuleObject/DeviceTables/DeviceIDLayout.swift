@@ -85,22 +85,50 @@ public struct DeviceIDLayout: Sendable, Hashable {
     public func field(_ name: String) -> PlacedField? { fields.first { $0.field.name == name } }
 }
 
+/// A kernel version as vermagic starts it ("6.1.0-50-amd64" → 6.1).
+public struct KernelVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let major: Int
+    public let minor: Int
+
+    public init(_ major: Int, _ minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// The version at the start of a vermagic string; nil when it does not start with "X.Y".
+    public init?(vermagic: String) {
+        let numbers = vermagic.prefix { $0.isNumber || $0 == "." }.split(separator: ".")
+        guard numbers.count >= 2, let major = Int(numbers[0]), let minor = Int(numbers[1]) else { return nil }
+        self.init(major, minor)
+    }
+
+    public static func < (a: KernelVersion, b: KernelVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
+    public var description: String { "\(major).\(minor)" }
+}
+
 /// One device-table type file2alias knows: the name used in `MODULE_DEVICE_TABLE(<type>, …)`,
 /// the struct and its members. `kernels` says which kernels the member list is right for.
 public struct DeviceIDType: Sendable, Hashable {
     public let type: String
     public let structName: String
     public let kernels: String
+    /// Modules of other kernels (by vermagic) are not decoded with this layout: their tables
+    /// are reported as such. 6.1 is checked against Debian's trees; 5.15–6.13 share the
+    /// file2alias and the member lists used here as far as known; 6.14 on changed some structs.
+    public let validKernels: ClosedRange<KernelVersion>
     public let fields: [DeviceIDField]
 
-    public init(_ type: String, _ structName: String, kernels: String = DeviceIDType.defaultKernels, _ fields: [DeviceIDField]) {
+    public init(_ type: String, _ structName: String, kernels: String = DeviceIDType.defaultKernels,
+                valid: ClosedRange<KernelVersion> = DeviceIDType.defaultValidKernels, _ fields: [DeviceIDField]) {
         self.type = type
         self.structName = structName
         self.kernels = kernels
+        self.validKernels = valid
         self.fields = fields
     }
 
-    public static let defaultKernels = "6.1 (checked against Debian's 6.1 trees); unchanged in 5.15–6.13 as far as known"
+    public static let defaultKernels = "6.1 (checked against Debian's 6.1 trees); assumed for 5.15–6.13"
+    public static let defaultValidKernels = KernelVersion(5, 15)...KernelVersion(6, 13)
 
     public func layout(wordSize: Int) -> DeviceIDLayout { DeviceIDLayout(fields: fields, wordSize: wordSize) }
 
@@ -191,7 +219,7 @@ public struct DeviceIDType: Sendable, Hashable {
         DeviceIDType("hdaudio", "hda_device_id", [
             F("vendor_id", .u32), F("rev_id", .u32), F("api_version", .u8), F("name", .pointer, driverData: true),
             F("driver_data", .ulong, driverData: true)]),
-        DeviceIDType("sdw", "sdw_device_id", kernels: "5.x–6.1 (later kernels add members)", [
+        DeviceIDType("sdw", "sdw_device_id", [
             F("mfg_id", .u16), F("part_id", .u16), F("sdw_version", .u8), F("class_id", .u8),
             F("driver_data", .ulong, driverData: true)]),
         DeviceIDType("fslmc", "fsl_mc_device_id", [F("vendor", .u16), F("obj_type", .chars(16))]),

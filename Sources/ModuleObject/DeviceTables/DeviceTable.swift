@@ -114,6 +114,9 @@ public struct DeviceTable: Sendable, Hashable {
         case notInFile2alias
         /// The symbol's bytes are not inside its section.
         case outsideSection
+        /// The module is for a kernel (vermagic) the entry layout is not known to be right
+        /// for: not decoded rather than guessed.
+        case layoutUnknownForKernel(String)
     }
 
     public let symbol: DeviceTableSymbol
@@ -134,7 +137,8 @@ public struct DeviceTable: Sendable, Hashable {
     /// Tables bigger than this are not copied (the biggest in Debian's trees are tens of KiB).
     static let maximumSize: UInt64 = 16 << 20
 
-    init(symbol: DeviceTableSymbol, section: Section, offset: UInt64, size: UInt64, contents: ByteView?, wordSize: Int, bigEndian: Bool) {
+    init(symbol: DeviceTableSymbol, section: Section, offset: UInt64, size: UInt64, contents: ByteView?, wordSize: Int,
+         bigEndian: Bool, kernel: KernelVersion? = nil) {
         self.symbol = symbol
         self.section = section.name
         self.offset = offset
@@ -164,6 +168,11 @@ public struct DeviceTable: Sendable, Hashable {
             entries = []
             return
         }
+        if let kernel, !kind.validKernels.contains(kernel) {
+            status = .layoutUnknownForKernel(kernel.description)
+            entries = []
+            return
+        }
         let layout = kind.layout(wordSize: wordSize)
         let entrySize = layout.size
         guard raw.count >= entrySize, raw.count % entrySize == 0 else {
@@ -188,7 +197,9 @@ public struct DeviceTable: Sendable, Hashable {
 
     /// Finds every device-table alias symbol the way file2alias does: defined in a real
     /// section, STT_OBJECT, named by one of the three generations.
-    static func find(symbols: [Symbol], sections: [Section], identity: ElfIdentity, contents: (Section) -> ByteView?) -> [DeviceTable] {
+    /// `kernel`: the version in the module's vermagic; nil (no vermagic) decodes with the 6.1 layouts.
+    static func find(symbols: [Symbol], sections: [Section], identity: ElfIdentity, kernel: KernelVersion?,
+                     contents: (Section) -> ByteView?) -> [DeviceTable] {
         var tables: [DeviceTable] = []
         for symbol in symbols where symbol.type == Symbol.typeObject && symbol.name.hasPrefix("__mod_") {
             guard let index = symbol.sectionIndex, index > 0, index < sections.count,
@@ -196,7 +207,7 @@ public struct DeviceTable: Sendable, Hashable {
             let section = sections[index]
             tables.append(DeviceTable(symbol: parsed, section: section, offset: symbol.value, size: symbol.size,
                                       contents: contents(section), wordSize: identity.pointerSize,
-                                      bigEndian: identity.byteOrder == .big))
+                                      bigEndian: identity.byteOrder == .big, kernel: kernel))
         }
         return tables
     }
