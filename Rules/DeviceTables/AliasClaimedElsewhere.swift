@@ -14,7 +14,7 @@ public struct AliasClaimedElsewhere: Rule {
             a word.
             """,
         fix: "Check that both drivers really handle the device; if one should win, drop the id from the other or blacklist it.",
-        kernelVersions: "all (tree mode: the aliases of this module's device tables against the alias= lines of the other modules linted with it; exact strings, not overlapping patterns)",
+        kernelVersions: "modules of 5.15–6.13 whose tables modlint decodes (tree mode: the aliases of this module's device tables against the alias= lines of the other modules linted with it; exact strings, not overlapping patterns)",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_rival.ko", alongside: ["linux-6.1-amd64/fx_devtab_dup.ko"], expected: [
                 "of:N*T*Cmodlint,fx-other", "of:N*T*Cmodlint,fx-otherC*", "pci:v00008086d00001234sv*sd*bc*sc*i*",

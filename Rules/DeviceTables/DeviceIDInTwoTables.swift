@@ -12,7 +12,7 @@ public struct DeviceIDInTwoTables: Rule {
             one driver, the copy is dead weight. Kernel tools de-duplicate the aliases silently.
             """,
         fix: "Keep the id in the table of the driver that should handle the device and delete it from the other.",
-        kernelVersions: "all (tables are decoded with the entry layouts of 6.1, for the types file2alias knows)",
+        kernelVersions: "modules of 5.15–6.13 (by vermagic; the entry layouts are those of 6.1, checked against Debian's trees), for the types file2alias knows",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_dup.ko", expected: ["fx_pci_ids[0] -> fx_pci_ids_extra[1]"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_clean.ko", expected: []),

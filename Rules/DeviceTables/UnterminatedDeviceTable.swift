@@ -13,7 +13,7 @@ public struct UnterminatedDeviceTable: Rule {
             entry" later), so a module that has it was built without modpost's checks.
             """,
         fix: "End the table with an empty entry: { }.",
-        kernelVersions: "all",
+        kernelVersions: "modules of 5.15–6.13 (by vermagic), for the types file2alias knows",
         examples: [
             RuleExample(fixture: "devtables/fx_devtab_unterminated.ko", expected: ["fx_rival_pci_ids"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_clean.ko", expected: []),
