@@ -5,7 +5,7 @@ import ModuleObject
 public struct AliasClaimedElsewhere: Rule {
     public static let description = RuleDescription(
         code: "D005", name: "alias-claimed-elsewhere", defaultSeverity: .note,
-        summary: "Another module of the run claims a modalias this module's device tables produce.",
+        summary: "Another module of the run claims a modalias this module's device tables produce, or a pattern that matches it.",
         rationale: """
             When a device appears, udev runs modprobe with its modalias and modprobe loads every \
             module whose alias matches: both modules are loaded and the one that registers first \
@@ -14,7 +14,7 @@ public struct AliasClaimedElsewhere: Rule {
             a word.
             """,
         fix: "Check that both drivers really handle the device; if one should win, drop the id from the other or blacklist it.",
-        kernelVersions: "modules of 5.15–6.13 whose tables modlint decodes (tree mode: the aliases of this module's device tables against the alias= lines of the other modules linted with it; exact strings, not overlapping patterns)",
+        kernelVersions: "modules of 5.15–6.13 whose tables modlint decodes (tree mode: the aliases of this module's device tables against the alias= lines of the other modules linted with it; the same string or a glob that matches it as fnmatch would; patterns that merely overlap are not reported)",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_rival.ko", alongside: ["linux-6.1-amd64/fx_devtab_dup.ko"], expected: [
                 "of:N*T*Cmodlint,fx-other", "of:N*T*Cmodlint,fx-otherC*", "pci:v00008086d00001234sv*sd*bc*sc*i*",
@@ -34,10 +34,13 @@ public struct AliasClaimedElsewhere: Rule {
         // the other modules, as depmod indexes them.
         for alias in module.deviceTables.flatMap(\.aliases) where seen.insert(alias).inserted {
             // The same module twice (signed and unsigned copies, two trees) is not another claimant.
-            let others = context.aliases.claimants(of: alias).filter { $0.path != module.path && $0.module != module.name }
+            let others = context.aliases.claimants(covering: alias).filter { $0.path != module.path && $0.module != module.name }
             guard !others.isEmpty else { continue }
             var names: [String] = []
-            for other in others where !names.contains(other.module) { names.append(other.module) }
+            for other in others {
+                let name = other.alias == alias ? other.module : "\(other.module) ('\(other.alias)')"
+                if !names.contains(name) { names.append(name) }
+            }
             let list = names.count > 5 ? names.prefix(5).joined(separator: ", ") + " and \(names.count - 5) more" : names.joined(separator: ", ")
             found.append(context.diagnostic(
                 Self.description,

@@ -62,6 +62,10 @@ import Testing
                     all.append(Expected("D005", module, symbol: alias, section: ".modinfo"))
                 }
             }
+            // fx_devtab_dup's usb:v0BDAp8153d* covers both patterns of fx_devtab_clean's bcdDevice range.
+            for alias in ["usb:v0BDAp8153d0[1-9]*dc*dsc*dp*ic*isc*ip*in*", "usb:v0BDAp8153d[1-2]*dc*dsc*dp*ic*isc*ip*in*"] {
+                all.append(Expected("D005", "fx_devtab_clean", symbol: alias, section: ".modinfo"))
+            }
         }
         return all
     }
