@@ -80,6 +80,7 @@ import Testing
             }
             report += "\(name): \(outcome.agree) of \(outcome.modules) modules agree (\(outcome.withTables) with device tables, \(outcome.tables) tables, \(outcome.aliases) derived aliases, \(outcome.fromSources) MODULE_ALIAS() aliases of which \(outcome.shapedFromSources.count) have a device-table prefix, \(outcome.unreadable) unreadable); tables not decoded: \(outcome.undecodedTypes.sorted { $0.key < $1.key })\n"
             failures += outcome.disagreements
+            if outcome.unreadable > 0 { failures.append("\(name): \(outcome.unreadable) modules could not be read, so their aliases were not compared") }
             // They precede modpost's lines in .modinfo, so they come from the module's own objects.
             for line in outcome.shapedFromSources.prefix(8) { report += "  MODULE_ALIAS() with a bus prefix: \(line)\n" }
         }
