@@ -36,7 +36,8 @@ public struct DuplicateDeviceID: Rule {
                 }
                 let place = EntryPlace(table: table, entry: entry)
                 let earlierPlace = EntryPlace(table: table, entry: earlier)
-                let dataNote = entry.differsOnlyInDriverData(from: earlier, table: table)
+                let dataNote = DriverData(entry: entry, table: table, module: context.module)
+                    != DriverData(entry: earlier, table: table, module: context.module)
                     ? "; only its driver data differs, which the driver never receives" : ""
                 found.append(context.diagnostic(
                     Self.description,
