@@ -19,6 +19,9 @@ public struct DuplicateDeviceID: Rule {
                 "fx_of_ids[2] -> fx_of_ids[0]", "fx_pci_ids[2] -> fx_pci_ids[0]", "fx_pci_ids[3] -> fx_pci_ids[1]",
                 "fx_usb_ids[2] -> fx_usb_ids[0]",
             ]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_devtab_ptr.ko", expected: [
+                "fx_ptr_of_ids[2] -> fx_ptr_of_ids[0]", "fx_ptr_of_ids[3] -> fx_ptr_of_ids[1]",
+            ]),
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_clean.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_rival.ko", expected: []),
         ])

@@ -56,6 +56,8 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[0] is also in fx_pci_ids_extra as fx_pci_ids_extra[1] (pci:v00008086d00001234sv*sd*bc*sc*i*) [D002 device-id-in-two-tables]
             Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[2] matches the same devices as fx_pci_ids[0] (pci:v00008086d00001234sv*sd*bc*sc*i*): it can never match [D001 duplicate-device-id]
             Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[3] matches the same devices as fx_pci_ids[1] (pci:v00008086d00005678sv*sd*bc*sc*i*): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_ptr.ko: warning: of device table entry fx_ptr_of_ids[2] matches the same devices as fx_ptr_of_ids[0] (of:N*T*Cmodlint,fx-ptr-a): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_ptr.ko: warning: of device table entry fx_ptr_of_ids[3] matches the same devices as fx_ptr_of_ids[1] (of:N*T*Cmodlint,fx-ptr-b): it can never match [D001 duplicate-device-id]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
@@ -68,7 +70,7 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 7 warnings, 9 notes in 13 modules
+            6 errors, 9 warnings, 9 notes in 14 modules
 
             """)
     }
@@ -102,7 +104,8 @@ import Testing
         let object = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
-        #expect(diagnostics.map { $0["code"] as? String } == ["D005", "D005", "D005", "D005", "D005", "D001", "D001", "D002", "D001", "D001", "D005", "D005", "D005",
+        #expect(diagnostics.map { $0["code"] as? String } == ["D005", "D005", "D005", "D005", "D005", "D001", "D001", "D002", "D001", "D001",
+                                                            "D001", "D001", "D005", "D005", "D005",
                                                             "X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")

@@ -60,7 +60,7 @@ import Testing
         let outcome = Self.check(paths)
         #expect(outcome.disagreements == [])
         #expect(outcome.agree == outcome.modules)
-        #expect(outcome.withTables == 3)
+        #expect(outcome.withTables == 4)
     }
 
     @Test(.enabled(if: corpus != nil))

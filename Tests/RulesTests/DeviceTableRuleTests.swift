@@ -19,6 +19,14 @@ import Testing
         ])
     }
 
+    /// Pointer driver data is zero in the table bytes of a RELA object: the relocations differ.
+    @Test func driverDataPointersAreComparedByTheirRelocations() throws {
+        #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_ptr.ko"], select: "D001") == [
+            "fx_devtab_ptr: of device table entry fx_ptr_of_ids[2] matches the same devices as fx_ptr_of_ids[0] (of:N*T*Cmodlint,fx-ptr-a): it can never match; only its driver data differs, which the driver never receives @.rodata+400",
+            "fx_devtab_ptr: of device table entry fx_ptr_of_ids[3] matches the same devices as fx_ptr_of_ids[1] (of:N*T*Cmodlint,fx-ptr-b): it can never match @.rodata+600",
+        ])
+    }
+
     @Test func sameIdInTwoTables() throws {
         #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_dup.ko"], select: "D002") == [
             "fx_devtab_dup: pci device table entry fx_pci_ids[0] is also in fx_pci_ids_extra as fx_pci_ids_extra[1] (pci:v00008086d00001234sv*sd*bc*sc*i*) @.rodata+1056",

@@ -55,6 +55,8 @@ import Testing
                 Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[3]", section: ".rodata", target: "fx_pci_ids[1]"),
                 Expected("D001", "fx_devtab_dup", symbol: "fx_usb_ids[2]", section: ".rodata", target: "fx_usb_ids[0]"),
                 Expected("D001", "fx_devtab_dup", symbol: "fx_of_ids[2]", section: ".rodata", target: "fx_of_ids[0]"),
+                Expected("D001", "fx_devtab_ptr", symbol: "fx_ptr_of_ids[2]", section: ".rodata", target: "fx_ptr_of_ids[0]"),
+                Expected("D001", "fx_devtab_ptr", symbol: "fx_ptr_of_ids[3]", section: ".rodata", target: "fx_ptr_of_ids[1]"),
                 Expected("D002", "fx_devtab_dup", symbol: "fx_pci_ids[0]", section: ".rodata", target: "fx_pci_ids_extra[1]"),
             ]
             for module in ["fx_devtab_dup", "fx_devtab_rival"] {
