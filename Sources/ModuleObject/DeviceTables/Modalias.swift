@@ -88,10 +88,10 @@ enum Modalias {
             add(&a, "f", flags & 0x4 != 0, e, "func_id")
             add(&a, "fn", flags & 0x8 != 0, e, "function")
             add(&a, "pfn", flags & 0x100 != 0, e, "device_no")
-            let hashes = e.raw("prod_id_hash")
+            let hashOffset = e.layout.field("prod_id_hash")?.offset ?? 0
             for (i, sep) in ["pa", "pb", "pc", "pd"].enumerated() {
-                let value = e.integer(at: e.layout.field("prod_id_hash")!.offset + 4 * i, size: 4)
-                a += sep + (flags & (0x10 << UInt64(i)) != 0 && hashes.count == 16 ? hex(value, digits: 8) : "*")
+                let value = e.integer(at: hashOffset + 4 * i, size: 4)
+                a += sep + (flags & (0x10 << UInt64(i)) != 0 ? hex(value, digits: 8) : "*")
             }
             wildcard(&a)
         case "vio":
