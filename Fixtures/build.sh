@@ -31,7 +31,7 @@ FX_KERNEL=${FX_KERNEL:-6.1}
 FX_PKG_INFO=${FX_PKG_INFO:-}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables)
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)
 # Refused by modpost (license errors are fatal even with KBUILD_MODPOST_WARN=1):

@@ -13,6 +13,11 @@ public enum Registry {
         InitExitCrossReference(),
         ExportedInitOrExit(),
         NoExitFunction(),
+        DuplicateDeviceID(),
+        DeviceIDInTwoTables(),
+        UnterminatedDeviceTable(),
+        DeviceTableSize(),
+        AliasClaimedElsewhere(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

@@ -74,11 +74,12 @@ public struct Linter: Sendable {
         }
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
+        let aliases = RunAliases(modules: readModules)
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             defer { step() }
             let module = readModules[index]
-            let context = ModuleContext(module: module, resolver: resolver,
+            let context = ModuleContext(module: module, resolver: resolver, aliases: aliases,
                                         profile: KernelProfile.of(module, forced: kernelVersion),
                                         strictSections: configuration.strictSections)
             return enabled.flatMap { $0.check(context) }
