@@ -23,12 +23,13 @@ KBUILD_PKG=linux-kbuild-6.1
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_dup)
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)
-# Refused by modpost (license errors are fatal even with KBUILD_MODPOST_WARN=1):
+# Refused by modpost (license and namespace errors are fatal even with
+# KBUILD_MODPOST_WARN=1; FX_FORCE_LICENSE makes the source acceptable):
 # "dir:module module ..." = the modules of dir whose .ko must be forced.
-FORCED=("fx_gplonly:fx_gplonly" "fx_nolicense:fx_nolicense" "fx_exports:fx_importer_prop")
+FORCED=("fx_gplonly:fx_gplonly" "fx_nolicense:fx_nolicense" "fx_exports:fx_importer_prop" "fx_ns:fx_ns_missing")
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 note() { echo "build.sh: $*" >&2; }
@@ -92,7 +93,8 @@ split_logs() {
 	assigned=$WORK/assigned.$$
 	: >"$assigned"
 	for m in $(modules_of "$dir"); do
-		grep -E "(^|[ /[])$m\\.k?o([]: ]|\$)" "$all" >"$STAGE/modpost/$m.log" || true
+		# "<file>.ko" / "[<mod>.ko]" forms, and the namespace message "module <mod> uses".
+		grep -E "(^|[ /[])$m\\.k?o([]: ]|\$)|: module $m uses " "$all" >"$STAGE/modpost/$m.log" || true
 		cat "$STAGE/modpost/$m.log" >>"$assigned"
 	done
 	if ! cmp -s <(sort "$all") <(sort "$assigned"); then

@@ -30,13 +30,16 @@ public struct Linter: Sendable {
     public let kernel: KernelSymbolIndex
     public let configuration: Configuration
     public let jobs: Int
+    /// The kernel to check against; when unknown, the vermagic the symbol sources imply.
+    public let target: TargetKernel
 
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown) {
         self.rules = rules
         self.kernel = kernel
         self.configuration = configuration
         self.jobs = max(1, jobs)
+        self.target = target.isKnown ? target : TargetKernel(vermagic: kernel.vermagic)
     }
 
     public func run(paths: [String]) -> LintResult {
@@ -59,10 +62,12 @@ public struct Linter: Sendable {
             }
         }
         let readModules = modules
-        let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
+        let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules),
+                                      runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree))
+        let target = self.target
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
-            let context = ModuleContext(module: readModules[index], resolver: resolver)
+            let context = ModuleContext(module: readModules[index], resolver: resolver, target: target)
             return enabled.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: perModule.joined())

@@ -9,14 +9,18 @@ public struct RuleExample: Sendable, Hashable {
     public let alongside: [String]
     /// The symbol table passed with `--symbols`, under `Fixtures/`; nil for none.
     public let symbols: String?
+    /// `--kernel-version` for the run (a release or a whole vermagic); nil for none.
+    public let kernelVersion: String?
     /// What the rule reports on the fixture: the `symbol` of each diagnostic (for reference
     /// rules, `symbol -> targetSymbol`), sorted. Empty: the fixture must not trigger the rule.
     public let expected: [String]
 
-    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, expected: [String]) {
+    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, kernelVersion: String? = nil,
+                expected: [String]) {
         self.fixture = fixture
         self.alongside = alongside
         self.symbols = symbols
+        self.kernelVersion = kernelVersion
         self.expected = expected
     }
 
@@ -69,12 +73,14 @@ public protocol InputRule: Sendable {
 public struct ModuleContext: Sendable {
     public let module: ModuleObject
     public let resolver: SymbolResolver
+    public let target: TargetKernel
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
-    public init(module: ModuleObject, resolver: SymbolResolver) {
+    public init(module: ModuleObject, resolver: SymbolResolver, target: TargetKernel = .unknown) {
         self.module = module
         self.resolver = resolver
+        self.target = target
     }
 
     /// A diagnostic of `rule` on this module at its default severity (the configuration

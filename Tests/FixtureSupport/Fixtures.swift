@@ -44,9 +44,11 @@ public enum Fixtures {
     }
 
     /// Lints `paths` with every rule (or the `select`ed ones).
-    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, jobs: Int = 2) throws -> LintResult {
+    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, jobs: Int = 2,
+                            kernelVersion: String? = nil) throws -> LintResult {
         let linter = Linter(rules: Registry.all, kernel: try kernel(symbols),
-                            configuration: Configuration(select: select), jobs: jobs)
+                            configuration: Configuration(select: select), jobs: jobs,
+                            target: kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown)
         return linter.run(paths: paths)
     }
 
