@@ -10,10 +10,14 @@ public struct KernelSymbolIndex: Sendable {
     private let duplicates: [String: [KernelExport]]
     /// The vermagic the sources imply (the one most modules of a module-tree source carry).
     public let vermagic: String?
+    /// The sources record namespaces (Module.symvers, module trees; not System.map or
+    /// kallsyms), so "no namespace" is a fact rather than a gap.
+    public let recordsNamespaces: Bool
 
-    public init(sources: [String] = [], exports: [KernelExport], vermagic: String? = nil) {
+    public init(sources: [String] = [], exports: [KernelExport], vermagic: String? = nil, recordsNamespaces: Bool = true) {
         self.sources = sources
         self.vermagic = vermagic
+        self.recordsNamespaces = recordsNamespaces
         var map: [String: KernelExport] = [:]
         var more: [String: [KernelExport]] = [:]
         map.reserveCapacity(exports.count)
@@ -46,18 +50,23 @@ public struct KernelSymbolIndex: Sendable {
     public static func load(paths: [String]) throws -> KernelSymbolIndex {
         var all: [KernelExport] = []
         var vermagic: String?
+        var recordsNamespaces = true
         for path in paths {
             switch try SymbolSourceKind.detect(path: path) {
             case .moduleSymvers: all.append(contentsOf: try ModuleSymvers.load(path: path))
-            case .systemMap: all.append(contentsOf: try SymbolMap.load(path: path, kind: .systemMap))
-            case .kallsyms: all.append(contentsOf: try SymbolMap.load(path: path, kind: .kallsyms))
+            case .systemMap:
+                all.append(contentsOf: try SymbolMap.load(path: path, kind: .systemMap))
+                recordsNamespaces = false
+            case .kallsyms:
+                all.append(contentsOf: try SymbolMap.load(path: path, kind: .kallsyms))
+                recordsNamespaces = false
             case .moduleTree:
                 let tree = try ModuleTree.load(directory: path)
                 all.append(contentsOf: tree.exports)
                 vermagic = vermagic ?? tree.vermagic
             }
         }
-        return KernelSymbolIndex(sources: paths, exports: all, vermagic: vermagic)
+        return KernelSymbolIndex(sources: paths, exports: all, vermagic: vermagic, recordsNamespaces: recordsNamespaces)
     }
 }
 
@@ -71,7 +80,7 @@ public enum SymbolSourceKind: Sendable, Hashable {
     public static func detect(path: String) throws -> SymbolSourceKind {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw SymbolTableError(path: path, line: nil, message: "no such file or directory")
+            throw SymbolTableError(path: path, line: nil, message: "cannot read the file")
         }
         if isDirectory.boolValue { return .moduleTree }
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -119,6 +128,24 @@ public enum SymbolProvider: Sendable, Hashable {
         case .kernel(let export): return export.isGPLOnly
         case .module(_, _, let export): return export.isGPLOnly
         }
+    }
+
+    /// nil when the provider publishes no CRC (modversions off, or a source without CRCs).
+    public var crc: UInt32? {
+        switch self {
+        case .kernel(let export): return export.crc
+        case .module(_, _, let export): return export.crc
+        }
+    }
+
+    /// nil or the namespace the symbol is exported in.
+    public var namespace: String? {
+        let namespace: String?
+        switch self {
+        case .kernel(let export): namespace = export.namespace
+        case .module(_, _, let export): namespace = export.namespace
+        }
+        return namespace?.isEmpty == false ? namespace : nil
     }
 
     public var ownerDescription: String {

@@ -10,7 +10,7 @@ public struct TargetKernel: Sendable, Hashable {
     public init(release: String? = nil, vermagic: String? = nil) {
         let words = vermagic.map(TargetKernel.words) ?? []
         self.vermagic = words.isEmpty ? nil : vermagic
-        self.release = release ?? words.first
+        self.release = release ?? words.first.map(String.init)
     }
 
     /// `--kernel-version`: a release (`6.1.0-50-amd64`) or a whole vermagic string.

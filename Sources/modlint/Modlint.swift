@@ -54,8 +54,11 @@ struct Check: ParsableCommand {
     @Argument(help: "Module files and directories (walked recursively for *.ko).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "A kernel symbol table: Module.symvers (repeatable).")
+    @Option(name: .long, help: "A kernel symbol table: Module.symvers, System.map, /proc/kallsyms or a module tree directory (repeatable; default: build/Module.symvers of a module tree given as input).")
     var symbols: [String] = []
+
+    @Option(name: .customLong("kernel-version"), help: "The target kernel: a release (6.1.0-50-amd64) or a whole vermagic string.")
+    var kernelVersion: String?
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -86,20 +89,29 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        var sources = symbols
+        var target = kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown
+        if sources.isEmpty, let tree = ModuleTree.defaultSymbolTable(inputs: paths) {
+            if let symvers = tree.symvers {
+                printError("note: no --symbols given: using \(symvers), the symbol table of the module tree \(tree.tree)")
+                sources = [symvers]
+            }
+            if !target.isKnown, let release = ModuleTree.release(of: tree.tree) { target = TargetKernel(release: release) }
+        }
         let kernel: KernelSymbolIndex
         do {
-            kernel = try KernelSymbolIndex.load(paths: symbols)
+            kernel = try KernelSymbolIndex.load(paths: sources)
         } catch let error as SymbolTableError {
             printError("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
-        if symbols.isEmpty {
+        if sources.isEmpty {
             printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
         }
         let configuration = Configuration(
             select: select.map { _ in codes(select) }, ignore: codes(ignore), failOn: Severity(rawValue: failOn) ?? .error)
         let linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration,
-                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, target: target)
         let result = linter.run(paths: paths)
         let output: String
         switch format {

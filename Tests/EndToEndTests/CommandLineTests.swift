@@ -46,16 +46,21 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.isEmpty)
         #expect(run.stdout == """
+            Fixtures/linux-6.1-amd64/fx_dup.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_exporter (Fixtures/linux-6.1-amd64/fx_exporter.ko) [U006 exported-twice]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost 6.1 does not report this: it exempts symbols named *driver) [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exporter.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_dup (Fixtures/linux-6.1-amd64/fx_dup.ko) [U006 exported-twice]
             Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_importer_prop.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
+            Fixtures/linux-6.1-amd64/fx_ns_import.ko: note: MODULE_IMPORT_NS(CRYPTO_INTERNAL) is unused: no symbol the module uses is exported in namespace CRYPTO_INTERNAL [U007 unused-namespace-import]
+            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (crypto_cipher_setkey) from namespace CRYPTO_INTERNAL, but does not import it (exported by vmlinux) [U003 namespace-not-imported]
+            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (usb_stor_sense_invalidCDB) from namespace USB_STORAGE, but does not import it (exported by drivers/usb/storage/usb-storage) [U003 namespace-not-imported]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 2 warnings, 1 note in 10 modules
+            10 errors, 2 warnings, 2 notes in 13 modules
 
             """)
     }
@@ -89,14 +94,14 @@ import Testing
         let object = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
-        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001", "U001"])
+        #expect(diagnostics.map { $0["code"] as? String } == ["U006", "X002", "X002", "X001", "U006", "U002", "U002", "U002", "X006", "M001", "U007", "U003", "U003", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
         #expect(x001["offset"] as? Int == 0x12)
         #expect(x001["target_symbol"] as? String == "fx_teardown")
         #expect(x001["target_section"] as? String == ".exit.text")
-        #expect((object["summary"] as? [String: Int])?["errors"] == 6)
+        #expect((object["summary"] as? [String: Int])?["errors"] == 10)
     }
 
     @Test func usageErrorsExitWith2() throws {
@@ -129,7 +134,8 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["E001", "M001", "U001", "U002", "X001", "X002", "X006"])
+        #expect(codes == ["E001", "M001", "M003", "M005", "M006", "U001", "U002", "U003", "U004", "U005", "U006", "U007",
+                          "X001", "X002", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

@@ -51,6 +51,11 @@ import Testing
                 Expected("U002", "fx_gplonly", symbol: "ktime_get"),
                 Expected("U002", "fx_importer_prop", symbol: "fx_exported_gpl"),
                 Expected("M001", "fx_nolicense"),
+                Expected("U006", "fx_dup", symbol: "fx_exported_plain"),
+                Expected("U006", "fx_exporter", symbol: "fx_exported_plain"),
+                Expected("U003", "fx_ns_missing", symbol: "crypto_cipher_setkey"),
+                Expected("U003", "fx_ns_missing", symbol: "usb_stor_sense_invalidCDB"),
+                Expected("U007", "fx_ns_import", symbol: "CRYPTO_INTERNAL"),
             ]
         }
         return all
