@@ -8,8 +8,19 @@ public struct RelocationDecoder: Sendable {
 
     /// `r_info` as libelf's `GElf_Rel`/`GElf_Rela` hands it over → (symbol index, type). GElf
     /// always uses the 64-bit layout (symbol in the high word), also for ELF32 files.
+    ///
+    /// MIPS64 is the exception: its `r_info` is not one integer but `r_sym` (u32) followed by
+    /// four bytes `r_ssym, r_type3, r_type2, r_type`, so read as a little-endian u64 the
+    /// symbol is the low word and the types are the high bytes in reverse. libelf does not
+    /// convert it; the type is returned in the layout a big-endian file gives
+    /// (`r_ssym << 24 | r_type3 << 16 | r_type2 << 8 | r_type`).
     public func split(info: UInt64) -> (symbol: Int, type: UInt32) {
-        (Int(info >> 32), UInt32(info & 0xffff_ffff))
+        if identity.machine == .mips && identity.elfClass == .elf64 && identity.byteOrder == .little {
+            let bytes = info >> 32
+            let type = (bytes >> 24) & 0xff, type2 = (bytes >> 16) & 0xff, type3 = (bytes >> 8) & 0xff, ssym = bytes & 0xff
+            return (Int(info & 0xffff_ffff), UInt32(ssym << 24 | type3 << 16 | type2 << 8 | type))
+        }
+        return (Int(info >> 32), UInt32(info & 0xffff_ffff))
     }
 
     /// The implicit addend of a REL entry, decoded from the bytes at `offset` of the relocated
