@@ -19,9 +19,16 @@ final class ElfImage {
 
     private static let libelfReady: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
 
+    /// A compressed module may decompress to at most this much: the largest module of
+    /// Debian's trees is about 20 MiB uncompressed (amdgpu.ko).
+    static let maximumDecompressedSize = 256 << 20
+
     /// Opens `path`, validates it and runs `body` with the image. The file is mapped read-only
-    /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns.
-    static func withImage<T>(path: String, _ body: (ElfImage) throws -> T) throws -> T {
+    /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns. A compressed module
+    /// (xz, zstd, gzip, recognised by magic) is decompressed into memory first, at most
+    /// `decompressedLimit` bytes, and read with `elf_memory`.
+    static func withImage<T>(path: String, decompressedLimit: Int = maximumDecompressedSize,
+                             _ body: (ElfImage) throws -> T) throws -> T {
         guard libelfReady else { throw ModuleError.unsupported("libelf refused ELF version \(EV_CURRENT)") }
         // O_NONBLOCK: a FIFO or a device node named like a module must not block the run.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -37,15 +44,43 @@ final class ElfImage {
         guard size >= 16 else { throw size >= 4 ? ModuleError.truncated("\(size) bytes, shorter than an ELF identification") : ModuleError.notELF }
         var ident = [UInt8](repeating: 0, count: 16)
         guard pread(fd, &ident, 16, 0) == 16 else { throw ModuleError.truncated("cannot read the ELF identification") }
+        if let format = CompressionFormat.detect(ident) {
+            var compressed = [UInt8](repeating: 0, count: Int(size))
+            var done = 0
+            while done < compressed.count {
+                let n = compressed.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+                guard n > 0 else { throw ModuleError.truncated("cannot read the \(format) data: \(n < 0 ? String(cString: strerror(errno)) : "file shrank")") }
+                done += n
+            }
+            var bytes = try Decompressor.decompress(compressed, format: format, limit: decompressedLimit)
+            compressed = []
+            guard bytes.count >= 16 else {
+                throw bytes.count >= 4 ? ModuleError.truncated("\(bytes.count) bytes after \(format) decompression, shorter than an ELF identification") : ModuleError.notELF
+            }
+            let inner = Array(bytes[0..<16])
+            guard inner[0] == 0x7f, inner[1] == 0x45, inner[2] == 0x4c, inner[3] == 0x46 else { throw ModuleError.notELF }
+            return try bytes.withUnsafeMutableBytes { memory in
+                guard let elf = elf_memory(memory.baseAddress!.assumingMemoryBound(to: CChar.self), memory.count) else {
+                    throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
+                }
+                defer { elf_end(elf) }
+                return try withElf(elf, size: memory.count, ident: inner, body)
+            }
+        }
         guard ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else { throw ModuleError.notELF }
 
         guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
             throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
         }
         defer { elf_end(elf) }
+        return try withElf(elf, size: Int(size), ident: ident, body)
+    }
+
+    /// The common part of both ways in: a libelf handle over `size` bytes that start with `ident`.
+    private static func withElf<T>(_ elf: OpaquePointer, size: Int, ident: [UInt8], _ body: (ElfImage) throws -> T) throws -> T {
         guard elf_kind(elf) == ELF_K_ELF else { throw ModuleError.notELF }
         var rawSize = 0
-        guard let raw = elf_rawfile(elf, &rawSize), rawSize == Int(size) else {
+        guard let raw = elf_rawfile(elf, &rawSize), rawSize == size else {
             throw ModuleError.corrupt("libelf could not map the file: \(ElfImage.lastError())")
         }
         let image = try ElfImage(elf: elf, raw: UnsafeRawPointer(raw), size: rawSize, ident: ident)
