@@ -11,6 +11,7 @@ public enum Registry {
         MissingSymbolVersion(),
         ExportedTwice(),
         UnusedNamespaceImport(),
+        DependsMismatch(),
         MissingLicense(),
         VermagicMismatch(),
         ModuleNameTooLong(),

@@ -134,7 +134,7 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["E001", "M001", "M003", "M005", "M006", "U001", "U002", "U003", "U004", "U005", "U006", "U007",
+        #expect(codes == ["E001", "M001", "M003", "M005", "M006", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008",
                           "X001", "X002", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
