@@ -96,7 +96,10 @@ struct Check: ParsableCommand {
                 printError("note: no --symbols given: using \(symvers), the symbol table of the module tree \(tree.tree)")
                 sources = [symvers]
             }
-            if !target.isKnown, let release = ModuleTree.release(of: tree.tree) { target = TargetKernel(release: release) }
+            // The directory name is the release only when it looks like one (6.1.0-50-amd64).
+            if !target.isKnown, let release = ModuleTree.release(of: tree.tree), release.first?.isNumber == true, release.contains(".") {
+                target = TargetKernel(release: release)
+            }
         }
         let kernel: KernelSymbolIndex
         do {

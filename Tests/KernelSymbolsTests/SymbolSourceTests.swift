@@ -153,3 +153,48 @@ import Testing
         }
     }
 }
+
+/// Symbol tables are inputs too: random bytes and damaged real lines never crash a parser,
+/// and every refusal names the file and a line.
+@Suite struct HostileSymbolTableTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+    }
+
+    static let seeds: [String] = [
+        "0x1a2b3c4d\tfoo\tvmlinux\tEXPORT_SYMBOL_GPL\tNS\n0x00000001\tbar\tdrivers/x\tEXPORT_SYMBOL\t\n",
+        "ffffffff81000000 T _text\nffffffff82a0b0c8 r __ksymtab_foo\n0000000000000000 T bar\t[mod]\n",
+    ]
+
+    @Test func damagedTablesAreRefusedOrReadNeverCrash() throws {
+        var generator = Generator(state: 7)
+        for seed in Self.seeds {
+            let bytes = Array(seed.utf8)
+            for _ in 0..<500 {
+                var copy = bytes
+                for _ in 0..<(1 + Int(generator.next() % 4)) {
+                    let at = Int(generator.next() % UInt64(copy.count))
+                    switch generator.next() % 3 {
+                    case 0: copy[at] = UInt8(truncatingIfNeeded: generator.next())
+                    case 1: copy.remove(at: at)
+                    default: copy.insert([0x09, 0x20, 0x0a, 0x00, 0x5b, 0xff][Int(generator.next() % 6)], at: at)
+                    }
+                }
+                let data = Data(copy)
+                for kind in [SymbolMap.Kind.systemMap, .kallsyms] {
+                    do { _ = try SymbolMap.parse(data, path: "t", kind: kind) } catch let error as SymbolTableError {
+                        #expect(error.path == "t" && error.line != nil)
+                    }
+                }
+                do { _ = try ModuleSymvers.parse(data, path: "t") } catch let error as SymbolTableError {
+                    #expect(error.path == "t" && error.line != nil)
+                }
+                _ = try? SymbolSourceKind.detect(head: data, path: "t")
+            }
+        }
+    }
+}
