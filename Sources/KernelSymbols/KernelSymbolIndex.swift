@@ -60,6 +60,14 @@ public struct KernelSymbolIndex: Sendable {
             case .kallsyms:
                 all.append(contentsOf: try SymbolMap.load(path: path, kind: .kallsyms))
                 recordsNamespaces = false
+            case .vmlinux:
+                let image: KernelImage
+                do { image = try KernelImage.load(path: path) } catch let error as ModuleError {
+                    throw SymbolTableError(path: path, line: nil, message: "cannot read it as a vmlinux: \(error)")
+                }
+                all.append(contentsOf: image.exports.map {
+                    KernelExport(name: $0.name, crc: $0.crc, owner: "vmlinux", isGPLOnly: $0.isGPLOnly, namespace: $0.namespace)
+                })
             case .moduleTree:
                 let tree = try ModuleTree.load(directory: path)
                 all.append(contentsOf: tree.exports)
@@ -76,6 +84,8 @@ public enum SymbolSourceKind: Sendable, Hashable {
     case systemMap
     case kallsyms
     case moduleTree
+    /// A linked kernel ELF (`vmlinux`, with its symbol table).
+    case vmlinux
 
     public static func detect(path: String) throws -> SymbolSourceKind {
         var isDirectory: ObjCBool = false
@@ -94,8 +104,15 @@ public enum SymbolSourceKind: Sendable, Hashable {
     /// `head`: the first bytes of the file (a few KiB are enough).
     public static func detect(head: Data, path: String) throws -> SymbolSourceKind {
         if head.starts(with: [0x7f, 0x45, 0x4c, 0x46]) {
-            throw SymbolTableError(path: path, line: nil,
-                                   message: "an ELF file (vmlinux?) is not supported as a symbol table yet; pass the kernel's Module.symvers")
+            // e_type, in the file's byte order (EI_DATA: 1 little, 2 big endian).
+            guard head.count >= 18 else { throw SymbolTableError(path: path, line: nil, message: "a truncated ELF file") }
+            let bytes = [UInt8](head.prefix(18))
+            let type = bytes[5] == 2 ? UInt16(bytes[16]) << 8 | UInt16(bytes[17]) : UInt16(bytes[17]) << 8 | UInt16(bytes[16])
+            guard type != 1 else {
+                throw SymbolTableError(path: path, line: nil,
+                                       message: "a relocatable object (a module?), not a kernel symbol table: give modules as inputs, or their directory as --symbols")
+            }
+            return .vmlinux
         }
         if SymbolMap.isDebianPlaceholder(head) { return .systemMap }
         let lines = head.split(separator: 0x0a, maxSplits: 64, omittingEmptySubsequences: true).prefix(64)

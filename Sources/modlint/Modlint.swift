@@ -54,7 +54,7 @@ struct Check: ParsableCommand {
     @Argument(help: "Module files and directories (walked recursively for *.ko).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "A kernel symbol table: Module.symvers, System.map, /proc/kallsyms or a module tree directory (repeatable; default: build/Module.symvers of a module tree given as input).")
+    @Option(name: .long, help: "A kernel symbol table: Module.symvers, System.map, /proc/kallsyms, vmlinux or a module tree directory (repeatable; default: build/Module.symvers of a module tree given as input).")
     var symbols: [String] = []
 
     @Option(name: .customLong("kernel-version"), help: "The target kernel: a release (6.1.0-50-amd64) or a whole vermagic string.")

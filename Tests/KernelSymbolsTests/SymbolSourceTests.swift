@@ -88,8 +88,24 @@ import Testing
         #expect(try SymbolSourceKind.detect(path: Fixtures.path("linux-6.1-amd64")) == .moduleTree)
     }
 
-    @Test func anElfFileIsRefusedWithAReason() {
-        #expect(throws: SymbolTableError.self) { try SymbolSourceKind.detect(path: Fixtures.path("linux-6.1-amd64/fx_clean.ko")) }
+    @Test func aModuleIsNoSymbolTable() {
+        let path = Fixtures.path("linux-6.1-amd64/fx_clean.ko")
+        #expect(throws: SymbolTableError(path: path, line: nil, message: "a relocatable object (a module?), not a kernel symbol table: give modules as inputs, or their directory as --symbols")) {
+            try SymbolSourceKind.detect(path: path)
+        }
+    }
+
+    /// Fixtures/src/vmlinux-synthetic: 6.1's export tables in a linked executable.
+    @Test func aVmlinuxExportsItsKsymtabEntries() throws {
+        let path = Fixtures.path("symtabs/vmlinux-synthetic")
+        #expect(try SymbolSourceKind.detect(path: path) == .vmlinux)
+        let index = try KernelSymbolIndex.load(paths: [path])
+        #expect(index.count == 3)
+        #expect(index.lookup("fx_plain") == KernelExport(name: "fx_plain", crc: 0x1234_5678, owner: "vmlinux", isGPLOnly: false, namespace: nil))
+        #expect(index.lookup("fx_gpl") == KernelExport(name: "fx_gpl", crc: 0x9abc_def0, owner: "vmlinux", isGPLOnly: true, namespace: "FX_NS"))
+        #expect(index.lookup("fx_old") == KernelExport(name: "fx_old", crc: 0x0bad_cafe, owner: "vmlinux", isGPLOnly: false, namespace: nil))
+        #expect(index.lookup("fx_local") == nil)
+        #expect(index.recordsNamespaces)
     }
 
     @Test func systemMapIndexHasExportsButNoNamespaces() throws {
