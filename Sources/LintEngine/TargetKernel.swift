@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kernel the modules are meant to load into, as far as it is known: from
 /// `--kernel-version`, or implied by the symbol sources (a module tree's vermagic, a tree's
 /// release). Rules that compare against the target (M003) stay silent when it is unknown.
@@ -32,5 +34,3 @@ public struct TargetKernel: Sendable, Hashable {
         vermagic.split(separator: " ", omittingEmptySubsequences: true)
     }
 }
-
-import Foundation
