@@ -20,9 +20,20 @@ import Testing
 
     @Test(.enabled(if: corpus != nil && depmodInstalled), arguments: trees)
     func modlintAgreesWithDepmod(arch: String) throws {
+        try Self.oracle(arch: arch, runs: ["intact", "removed", "doctored", "modcrc"])
+    }
+
+    /// The same on zstd-compressed copies of the amd64 tree (kmod reads them too).
+    @Test(.enabled(if: corpus != nil && depmodInstalled && trees.contains("amd64")))
+    func modlintAgreesWithDepmodOnCompressedModules() throws {
+        try Self.oracle(arch: "amd64", runs: ["intact", "removed", "doctored"], environment: ["ORACLE_COMPRESS": "zst"])
+    }
+
+    static func oracle(arch: String, runs: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Fixtures.packageRoot + "/scripts/oracle-depmod")
-        process.arguments = ["\(Self.corpus!)/\(arch)", CommandLineTests.executable]
+        process.arguments = ["\(corpus!)/\(arch)", CommandLineTests.executable]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
@@ -31,7 +42,7 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(arch):\n\(text)")
         #expect(text.contains("agreement: exact"), "\(arch):\n\(text)")
-        for run in ["intact", "removed", "doctored"] {
+        for run in runs {
             #expect(text.contains("\n\(run) "), "\(arch): no \(run) run:\n\(text)")
         }
     }
