@@ -21,7 +21,11 @@ let package = Package(
         .systemLibrary(
             name: "CLibDwarf", path: "Sources/CLibDwarf",
             providers: [.apt(["libdwarf-dev"])]),
-        .target(name: "ModuleObject", dependencies: ["CLibElf"]),
+        // liblzma, libzstd and zlib for compressed modules (.ko.xz, .ko.zst, .ko.gz).
+        .systemLibrary(
+            name: "CCompression", path: "Sources/CCompression",
+            providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
+        .target(name: "ModuleObject", dependencies: ["CLibElf", "CCompression"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
         .target(
             name: "LintEngine",

@@ -31,12 +31,13 @@ FX_KERNEL=${FX_KERNEL:-6.1}
 FX_PKG_INFO=${FX_PKG_INFO:-}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables fx_dup)
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)
-# Refused by modpost (license errors are fatal even with KBUILD_MODPOST_WARN=1):
+# Refused by modpost (license and namespace errors are fatal even with
+# KBUILD_MODPOST_WARN=1; FX_FORCE_LICENSE makes the source acceptable):
 # "dir:module module ..." = the modules of dir whose .ko must be forced.
-FORCED=("fx_gplonly:fx_gplonly" "fx_nolicense:fx_nolicense" "fx_exports:fx_importer_prop")
+FORCED=("fx_gplonly:fx_gplonly" "fx_nolicense:fx_nolicense" "fx_exports:fx_importer_prop" "fx_ns:fx_ns_missing")
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 note() { echo "build.sh: $*" >&2; }
@@ -123,7 +124,9 @@ split_logs() {
 	assigned=$WORK/assigned.$$
 	: >"$assigned"
 	for m in $(modules_of "$dir"); do
-		grep -E "(^|[ /[])$m(\\.k?o)?([]: ]|\$)" "$all" >"$STAGE/modpost/$m.log" || true
+		# "<file>.ko" / "[<mod>.ko]" forms (6.12: "<mod>:" without a suffix), and the
+		# namespace message "module <mod> uses".
+		grep -E "(^|[ /[])$m(\\.k?o)?([]: ]|\$)|: module $m uses " "$all" >"$STAGE/modpost/$m.log" || true
 		cat "$STAGE/modpost/$m.log" >>"$assigned"
 	done
 	if ! cmp -s <(sort "$all") <(sort "$assigned"); then

@@ -198,8 +198,7 @@ public struct RuleCodes: Sendable {
 
     private func suggestion(_ text: String) -> String {
         let upper = text.uppercased()
-        if let near = codes.min(by: { Suggestion.distance($0, upper) < Suggestion.distance($1, upper) }),
-           Suggestion.distance(near, upper) <= 2 {
+        if let near = Suggestion.nearest(upper, among: codes), Suggestion.distance(near, upper) <= 2 {
             return ", did you mean '\(near)'?"
         }
         return Suggestion.didYouMean(text, among: Array(names.keys).sorted())
@@ -212,9 +211,19 @@ public enum Suggestion {
         if word.count >= 3, let extended = candidates.first(where: { $0.lowercased().hasPrefix(word.lowercased()) }) {
             return ", did you mean '\(extended)'?"
         }
-        guard let best = candidates.min(by: { distance($0, word) < distance($1, word) }) else { return "" }
+        guard let best = nearest(word, among: candidates) else { return "" }
         let limit = max(2, word.count / 3)
         return distance(best, word) <= limit ? ", did you mean '\(best)'?" : ""
+    }
+
+    /// The candidate nearest by edit distance; among equally near ones, the one sharing the
+    /// longest prefix (a rule code's letter is its category: X007 is nearer X001 than U007).
+    public static func nearest(_ word: String, among candidates: [String]) -> String? {
+        func commonPrefix(_ a: String) -> Int { zip(a.lowercased(), word.lowercased()).prefix { $0 == $1 }.count }
+        return candidates.min { a, b in
+            let (da, db) = (distance(a, word), distance(b, word))
+            return da != db ? da < db : commonPrefix(a) > commonPrefix(b)
+        }
     }
 
     /// Levenshtein distance over characters, case-insensitive.

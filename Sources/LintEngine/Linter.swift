@@ -30,16 +30,18 @@ public struct Linter: Sendable {
     public let kernel: KernelSymbolIndex
     public let configuration: Configuration
     public let jobs: Int
-    /// `--kernel-version`: the target kernel for every module, instead of each one's vermagic.
-    public let kernelVersion: KernelVersion?
+    /// The kernel to check against: `--kernel-version`, else the vermagic the symbol sources
+    /// imply. Its release also fixes the kernel generation the rules assume; without one each
+    /// module's own vermagic does.
+    public let target: TargetKernel
 
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, kernelVersion: KernelVersion? = nil) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown) {
         self.rules = rules
         self.kernel = kernel
         self.configuration = configuration
         self.jobs = max(1, jobs)
-        self.kernelVersion = kernelVersion
+        self.target = target.isKnown ? target : TargetKernel(vermagic: kernel.vermagic)
     }
 
     /// `progress` is called from worker threads with (steps done, steps in all): one step per
@@ -73,14 +75,17 @@ public struct Linter: Sendable {
             }
         }
         let readModules = modules
-        let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
+        let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules),
+                                      runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree))
         let aliases = RunAliases(modules: readModules)
+        let target = self.target
+        let forcedVersion = target.release.flatMap(KernelVersion.init(parsing:))
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             defer { step() }
             let module = readModules[index]
-            let context = ModuleContext(module: module, resolver: resolver, aliases: aliases,
-                                        profile: KernelProfile.of(module, forced: kernelVersion),
+            let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
+                                        profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: configuration.strictSections)
             return enabled.flatMap { $0.check(context) }
         }

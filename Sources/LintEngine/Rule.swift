@@ -9,17 +9,21 @@ public struct RuleExample: Sendable, Hashable {
     public let alongside: [String]
     /// The symbol table passed with `--symbols`, under `Fixtures/`; nil for none.
     public let symbols: String?
+    /// `--kernel-version` for the run (a release or a whole vermagic); nil for none.
+    public let kernelVersion: String?
     /// What the rule reports on the fixture: the `symbol` of each diagnostic (for reference
     /// rules, `symbol -> targetSymbol`), sorted. Empty: the fixture must not trigger the rule.
     public let expected: [String]
     /// Run with `strict-sections: true`.
     public let strictSections: Bool
 
-    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, strictSections: Bool = false,
+    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, kernelVersion: String? = nil,
+                strictSections: Bool = false,
                 expected: [String]) {
         self.fixture = fixture
         self.alongside = alongside
         self.symbols = symbols
+        self.kernelVersion = kernelVersion
         self.strictSections = strictSections
         self.expected = expected
     }
@@ -73,6 +77,9 @@ public protocol InputRule: Sendable {
 public struct ModuleContext: Sendable {
     public let module: ModuleObject
     public let resolver: SymbolResolver
+    /// The kernel the module is meant to load into (`--kernel-version` or the symbol sources).
+    public let target: TargetKernel
+    /// The kernel generation the rules assume: the target's release, else the module's vermagic.
     public let profile: KernelProfile
     /// `strict-sections` of the configuration.
     public let strictSections: Bool
@@ -82,10 +89,11 @@ public struct ModuleContext: Sendable {
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
     public init(module: ModuleObject, resolver: SymbolResolver, aliases: RunAliases = .empty,
-                profile: KernelProfile? = nil, strictSections: Bool = false) {
+                target: TargetKernel = .unknown, profile: KernelProfile? = nil, strictSections: Bool = false) {
         self.module = module
         self.resolver = resolver
         self.aliases = aliases
+        self.target = target
         self.profile = profile ?? KernelProfile.of(module, forced: nil)
         self.strictSections = strictSections
     }

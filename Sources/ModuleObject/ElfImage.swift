@@ -7,6 +7,10 @@ import Glibc
 /// it opens the file, validates every header field libelf would trust before libelf sees it,
 /// and hands out plain Swift values. Nothing here escapes the `withImage` call.
 final class ElfImage {
+    /// What the file must be: a module (ET_REL), or a linked kernel image (`vmlinux`: ET_EXEC,
+    /// or ET_DYN for relocatable kernels) read only for its symbol table.
+    enum ObjectKind: Sendable { case module, kernelImage }
+
     /// Files beyond this size are refused rather than mapped: the largest module in Debian's
     /// trees is a few tens of MiB with full DWARF.
     static let maximumFileSize: UInt64 = 1 << 30
@@ -19,9 +23,16 @@ final class ElfImage {
 
     private static let libelfReady: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
 
+    /// A compressed module may decompress to at most this much: the largest module of
+    /// Debian's trees is about 20 MiB uncompressed (amdgpu.ko).
+    static let maximumDecompressedSize = 256 << 20
+
     /// Opens `path`, validates it and runs `body` with the image. The file is mapped read-only
-    /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns.
-    static func withImage<T>(path: String, _ body: (ElfImage) throws -> T) throws -> T {
+    /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns. A compressed module
+    /// (xz, zstd, gzip, recognised by magic) is decompressed into memory first, at most
+    /// `decompressedLimit` bytes, and read with `elf_memory`.
+    static func withImage<T>(path: String, decompressedLimit: Int = maximumDecompressedSize, kind: ObjectKind = .module,
+                             _ body: (ElfImage) throws -> T) throws -> T {
         guard libelfReady else { throw ModuleError.unsupported("libelf refused ELF version \(EV_CURRENT)") }
         // O_NONBLOCK: a FIFO or a device node named like a module must not block the run.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -36,6 +47,29 @@ final class ElfImage {
         }
         var ident = [UInt8](repeating: 0, count: 16)
         let identLength = pread(fd, &ident, 16, 0)
+        if identLength >= 2, let format = CompressionFormat.detect(ident) {
+            var compressed = [UInt8](repeating: 0, count: Int(size))
+            var done = 0
+            while done < compressed.count {
+                let n = compressed.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+                guard n > 0 else { throw ModuleError.truncated("cannot read the \(format) data: \(n < 0 ? String(cString: strerror(errno)) : "file shrank")") }
+                done += n
+            }
+            var bytes = try Decompressor.decompress(compressed, format: format, limit: decompressedLimit)
+            compressed = []
+            guard bytes.count >= 16 else {
+                throw bytes.count >= 4 ? ModuleError.truncated("\(bytes.count) bytes after \(format) decompression, shorter than an ELF identification") : ModuleError.notELF
+            }
+            let inner = Array(bytes[0..<16])
+            guard inner[0] == 0x7f, inner[1] == 0x45, inner[2] == 0x4c, inner[3] == 0x46 else { throw ModuleError.notELF }
+            return try bytes.withUnsafeMutableBytes { memory in
+                guard let elf = elf_memory(memory.baseAddress!.assumingMemoryBound(to: CChar.self), memory.count) else {
+                    throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
+                }
+                defer { elf_end(elf) }
+                return try withElf(elf, size: memory.count, ident: inner, kind: kind, body)
+            }
+        }
         guard identLength >= 4, ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else {
             throw ModuleError.notELF
         }
@@ -45,12 +79,18 @@ final class ElfImage {
             throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
         }
         defer { elf_end(elf) }
+        return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
+    }
+
+    /// The common part of both ways in: a libelf handle over `size` bytes that start with `ident`.
+    private static func withElf<T>(_ elf: OpaquePointer, size: Int, ident: [UInt8], kind: ObjectKind,
+                                   _ body: (ElfImage) throws -> T) throws -> T {
         guard elf_kind(elf) == ELF_K_ELF else { throw ModuleError.notELF }
         var rawSize = 0
-        guard let raw = elf_rawfile(elf, &rawSize), rawSize == Int(size) else {
+        guard let raw = elf_rawfile(elf, &rawSize), rawSize == size else {
             throw ModuleError.corrupt("libelf could not map the file: \(ElfImage.lastError())")
         }
-        let image = try ElfImage(elf: elf, raw: UnsafeRawPointer(raw), size: rawSize, ident: ident)
+        let image = try ElfImage(elf: elf, raw: UnsafeRawPointer(raw), size: rawSize, ident: ident, kind: kind)
         try image.loadSections()
         return try body(image)
     }
@@ -60,7 +100,7 @@ final class ElfImage {
         return String(cString: message)
     }
 
-    private init(elf: OpaquePointer, raw: UnsafeRawPointer, size: Int, ident: [UInt8]) throws {
+    private init(elf: OpaquePointer, raw: UnsafeRawPointer, size: Int, ident: [UInt8], kind: ObjectKind) throws {
         self.elf = elf
         let elfClass: ElfIdentity.ElfClass
         switch ident[Int(EI_CLASS)] {
@@ -80,8 +120,15 @@ final class ElfImage {
         var header = GElf_Ehdr()
         guard gelf_getehdr(elf, &header) != nil else { throw ModuleError.corrupt("ELF header: \(ElfImage.lastError())") }
         identity = ElfIdentity(elfClass: elfClass, byteOrder: byteOrder, machine: Machine(rawValue: header.e_machine), type: header.e_type)
-        guard header.e_type == UInt16(ET_REL) else {
-            throw ModuleError.unsupported("ELF type \(header.e_type), a module is a relocatable object (ET_REL)")
+        switch kind {
+        case .module:
+            guard header.e_type == UInt16(ET_REL) else {
+                throw ModuleError.unsupported("ELF type \(header.e_type), a module is a relocatable object (ET_REL)")
+            }
+        case .kernelImage:
+            guard header.e_type == UInt16(ET_EXEC) || header.e_type == UInt16(ET_DYN) else {
+                throw ModuleError.unsupported("ELF type \(header.e_type), a vmlinux is an executable (ET_EXEC or ET_DYN)")
+            }
         }
         let expectedEntry = elfClass == .elf64 ? 64 : 40
         guard header.e_shentsize == UInt16(expectedEntry) else {
@@ -133,7 +180,7 @@ final class ElfImage {
             }
             let section = Section(
                 index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
-                offset: shdr.sh_offset, size: shdr.sh_size, link: shdr.sh_link, info: shdr.sh_info,
+                address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size, link: shdr.sh_link, info: shdr.sh_info,
                 alignment: shdr.sh_addralign, entrySize: shdr.sh_entsize)
             if section.occupiesFile && !file.contains(offset: section.offset, length: section.size) {
                 throw ModuleError.truncated("section \(name.isEmpty ? "#\(index)" : name) (offset \(section.offset), \(section.size) bytes) extends beyond the end of the file (\(file.count) bytes)")

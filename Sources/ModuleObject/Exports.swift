@@ -21,14 +21,17 @@ extension ExportedSymbol {
     /// `___ksymtab_gpl+<name>`. Kernels before 5.12 also had `_unused` and `_gpl_future` tables.
     /// The namespace is the string at `__kstrtabns_<name>`; the CRC is `__crc_<name>`: an
     /// absolute symbol up to 5.18, a u32 in `__kcrctab*` since 5.19.
-    static func find(symbols: [Symbol], sections: [Section], contents: (Section) -> ByteView?) -> [ExportedSymbol] {
+    ///
+    /// `linked`: symbol values are addresses (a vmlinux), not offsets into their section.
+    static func find(symbols: [Symbol], sections: [Section], contents: (Section) -> ByteView?,
+                     linked: Bool = false) -> [ExportedSymbol] {
         var namespaceOf: [Substring: Symbol] = [:]
         var crcOf: [Substring: Symbol] = [:]
         var labels: [(name: Substring, section: Section)] = []
         for symbol in symbols where !symbol.isUndefined && !symbol.isSectionSymbol {
             let name = symbol.name
             guard name.hasPrefix("__k") || name.hasPrefix("__crc_") else { continue }
-            if name.hasPrefix("__ksymtab_"), let index = symbol.sectionIndex {
+            if name.hasPrefix("__ksymtab_"), let index = symbol.sectionIndex, index < sections.count {
                 let section = sections[index]
                 if section.name.hasPrefix("__ksymtab") || section.name.hasPrefix("___ksymtab") {
                     labels.append((name.dropFirst("__ksymtab_".count), section))
@@ -39,15 +42,22 @@ extension ExportedSymbol {
                 crcOf[name.dropFirst("__crc_".count)] = symbol
             }
         }
+        func offset(_ symbol: Symbol, in section: Section) -> Int? {
+            guard linked else { return Int(clamping: symbol.value) }
+            guard symbol.value >= section.address else { return nil }
+            return Int(clamping: symbol.value - section.address)
+        }
         func stringAt(_ symbol: Symbol) -> String? {
-            guard let index = symbol.sectionIndex, let bytes = contents(sections[index]) else { return nil }
-            return bytes.cString(at: Int(clamping: symbol.value))
+            guard let index = symbol.sectionIndex, index < sections.count, let bytes = contents(sections[index]),
+                  let at = offset(symbol, in: sections[index]) else { return nil }
+            return bytes.cString(at: at)
         }
         func crcValue(_ symbol: Symbol) -> UInt32? {
             switch symbol.place {
             case .absolute: return UInt32(truncatingIfNeeded: symbol.value)
             case .section(let index):
-                return contents(sections[index])?.u32(Int(clamping: symbol.value))
+                guard index < sections.count, let at = offset(symbol, in: sections[index]) else { return nil }
+                return contents(sections[index])?.u32(at)
             default: return nil
             }
         }

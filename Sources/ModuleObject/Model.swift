@@ -60,6 +60,8 @@ public struct Section: Sendable, Hashable {
     public let name: String
     public let type: UInt32
     public let flags: UInt64
+    /// `sh_addr`: 0 in a module; the link-time address in a vmlinux.
+    public let address: UInt64
     public let offset: UInt64
     public let size: UInt64
     public let link: UInt32

@@ -75,12 +75,17 @@ public struct ModuleObject: Sendable {
         self.deviceTables = deviceTables
     }
 
+    public static let defaultDecompressedLimit = ElfImage.maximumDecompressedSize
+
     static let signatureMagic = Array("~Module signature appended~\n".utf8)
 
     /// Reads and validates one module file. Throws `ModuleError` for anything that is not a
     /// well-formed relocatable ELF object; never reads outside the file.
-    public static func load(path: String) throws -> ModuleObject {
-        try ElfImage.withImage(path: path) { image in
+    /// Compressed modules (`.ko.xz`, `.ko.zst`, `.ko.gz`, recognised by content) are read
+    /// through their decompressor, and refused when they would decompress to more than
+    /// `decompressedLimit` bytes.
+    public static func load(path: String, decompressedLimit: Int = defaultDecompressedLimit) throws -> ModuleObject {
+        try ElfImage.withImage(path: path, decompressedLimit: decompressedLimit) { image in
             let sections = image.sections
             let symbols = try image.readSymbols()
             let relocations = try image.readRelocations(symbolCount: symbols.count)

@@ -111,8 +111,11 @@ struct Check: ParsableCommand {
     @Argument(help: "Module files and directories (walked recursively for *.ko).")
     var paths: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A kernel symbol table: Module.symvers (repeatable).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A kernel symbol table: Module.symvers, System.map, /proc/kallsyms, vmlinux or a module tree directory (repeatable; default: build/Module.symvers of a module tree given as input).", valueName: "file"))
     var symbols: [String] = []
+
+    @Option(name: .customLong("kernel-version"), help: "The target kernel: a release (6.1.0-50-amd64) or a whole vermagic string.")
+    var kernelVersion: String?
 
     @OptionGroup var rules: RuleOptions
     @OptionGroup var outputs: OutputOptions
@@ -131,18 +134,30 @@ struct Check: ParsableCommand {
         let targets = try outputs.targets()
         var baseline: Baseline?
         if let path = baselines.baseline { baseline = try Baseline.load(path: path) }
+        var sources = symbols
+        var target = kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown
+        if sources.isEmpty, let tree = ModuleTree.defaultSymbolTable(inputs: paths) {
+            if let symvers = tree.symvers {
+                printError("note: no --symbols given: using \(symvers), the symbol table of the module tree \(tree.tree)")
+                sources = [symvers]
+            }
+            // The directory name is the release only when it looks like one (6.1.0-50-amd64).
+            if !target.isKnown, let release = ModuleTree.release(of: tree.tree), release.first?.isNumber == true, release.contains(".") {
+                target = TargetKernel(release: release)
+            }
+        }
         let kernel: KernelSymbolIndex
         do {
-            kernel = try KernelSymbolIndex.load(paths: symbols)
+            kernel = try KernelSymbolIndex.load(paths: sources)
         } catch let error as SymbolTableError {
             printError("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
-        if symbols.isEmpty {
+        if sources.isEmpty {
             printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
         }
         let linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration,
-                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, target: target)
         let environment = ProcessInfo.processInfo.environment
         var bar: ProgressBar?
         if ProgressBar.wanted(stderrIsTerminal: isatty(2) == 1, environment: environment) {

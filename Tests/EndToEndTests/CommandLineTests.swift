@@ -67,9 +67,11 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_dup.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_exporter (Fixtures/linux-6.1-amd64/fx_exporter.ko) [U006 exported-twice]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost of this kernel does not report it: it exempts symbols named *driver) [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exporter.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_dup (Fixtures/linux-6.1-amd64/fx_dup.ko) [U006 exported-twice]
             Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_importer_prop.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
@@ -80,8 +82,11 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_initref.ko: warning: EXPORT_SYMBOL of fx_exported_init, which is in .init.text: freed once the module's init has run [X005 exported-init-or-exit]
             Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
+            Fixtures/linux-6.1-amd64/fx_ns_import.ko: note: MODULE_IMPORT_NS(CRYPTO_INTERNAL) is unused: no symbol the module uses is exported in namespace CRYPTO_INTERNAL [U007 unused-namespace-import]
+            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (crypto_cipher_setkey) from namespace CRYPTO_INTERNAL, but does not import it (exported by vmlinux) [U003 namespace-not-imported]
+            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (usb_stor_sense_invalidCDB) from namespace USB_STORAGE, but does not import it (exported by drivers/usb/storage/usb-storage) [U003 namespace-not-imported]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 14 warnings, 9 notes in 16 modules
+            10 errors, 14 warnings, 10 notes in 19 modules
 
             """)
     }
@@ -116,15 +121,16 @@ import Testing
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.map { $0["code"] as? String } == ["D005", "D005", "D005", "D005", "D005", "D001", "D001", "D002", "D001", "D001",
-                                                              "D001", "D001", "D005", "D005", "D005", "X002", "X002", "X001", "U002", "U002",
-                                                              "U002", "X003", "X004", "X004", "X003", "X005", "X006", "M001", "U001"])
+                                                              "D001", "D001", "D005", "D005", "D005", "U006", "X002", "X002", "X001", "U006",
+                                                              "U002", "U002", "U002", "X003", "X004", "X004", "X003", "X005", "X006", "M001",
+                                                              "U007", "U003", "U003", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
         #expect(x001["offset"] as? Int == 0x12)
         #expect(x001["target_symbol"] as? String == "fx_teardown")
         #expect(x001["target_section"] as? String == ".exit.text")
-        #expect((object["summary"] as? [String: Int])?["errors"] == 6)
+        #expect((object["summary"] as? [String: Int])?["errors"] == 10)
     }
 
     @Test func usageErrorsExitWith2() throws {
@@ -157,7 +163,7 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "E001", "M001", "U001", "U002", "X001", "X002", "X003", "X004", "X005", "X006"])
+        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "E001", "M001", "M003", "M005", "M006", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

@@ -55,17 +55,31 @@ public enum Fixtures {
 
     /// Lints `paths` with every rule (or the `select`ed ones).
     public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, strictSections: Bool = false,
-                            jobs: Int = 2) throws -> LintResult {
+                            jobs: Int = 2, kernelVersion: String? = nil) throws -> LintResult {
         let linter = Linter(rules: Registry.all, kernel: try kernel(symbols),
-                            configuration: Configuration(select: select, strictSections: strictSections), jobs: jobs)
+                            configuration: Configuration(select: select, strictSections: strictSections), jobs: jobs,
+                            target: kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown)
         return linter.run(paths: paths)
     }
 
     /// A fresh empty directory for one test.
+    /// A fresh empty directory for one test, inside one directory per test process that is
+    /// removed when the process exits (mutation tests write hundreds of MB there).
     public static func scratchDirectory(_ name: String) throws -> String {
-        let dir = NSTemporaryDirectory() + "modlint-tests-\(getpid())-\(name)"
+        let dir = scratchRoot + "/" + name
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    /// Removes a scratch directory as soon as a test is done with it.
+    public static func removeScratchDirectory(_ dir: String) {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    static let scratchRoot: String = {
+        let root = NSTemporaryDirectory() + "modlint-tests-\(getpid())"
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.scratchRoot) }
+        return root
+    }()
 }

@@ -151,7 +151,7 @@ import Testing
 
     /// A table of a kernel the layouts are not known for is reported, not guessed at.
     @Test func otherKernelsAreNotDecoded() {
-        let section = Section(index: 1, name: ".rodata", type: Section.typeNobits, flags: Section.flagAlloc, offset: 0,
+        let section = Section(index: 1, name: ".rodata", type: Section.typeNobits, flags: Section.flagAlloc, address: 0, offset: 0,
                               size: 80, link: 0, info: 0, alignment: 8, entrySize: 0)
         let symbol = DeviceTableSymbol.parse("__mod_device_table__pci__ids")!
         let newer = DeviceTable(symbol: symbol, section: section, offset: 0, size: 80, contents: nil, wordSize: 8,

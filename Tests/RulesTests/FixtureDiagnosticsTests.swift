@@ -63,9 +63,14 @@ import Testing
                 Expected("M001", "fx_nolicense"),
             ]
         }
-        // The device-table fixtures are built for 6.1 amd64 only.
+        // The device-table, namespace and duplicate-export fixtures are built for 6.1 amd64 only.
         if tree == "6.1-amd64" {
             all += [
+                Expected("U006", "fx_dup", symbol: "fx_exported_plain"),
+                Expected("U006", "fx_exporter", symbol: "fx_exported_plain"),
+                Expected("U003", "fx_ns_missing", symbol: "crypto_cipher_setkey"),
+                Expected("U003", "fx_ns_missing", symbol: "usb_stor_sense_invalidCDB"),
+                Expected("U007", "fx_ns_import", symbol: "CRYPTO_INTERNAL"),
                 Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[2]", section: ".rodata", target: "fx_pci_ids[0]"),
                 Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[3]", section: ".rodata", target: "fx_pci_ids[1]"),
                 Expected("D001", "fx_devtab_dup", symbol: "fx_usb_ids[2]", section: ".rodata", target: "fx_usb_ids[0]"),
@@ -115,12 +120,14 @@ import Testing
     /// The `*driver` note belongs to kernels whose modpost exempted such structures (< 6.10).
     @Test func driverNoteFollowsTheTargetKernel() throws {
         let exitref = Fixtures.path("linux-6.1-amd64/fx_exitref.ko")
-        func messages(_ version: KernelVersion?) -> [String] {
-            Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X002"]), kernelVersion: version)
+        func messages(_ release: String?) -> [String] {
+            Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X002"]),
+                   target: release.map { TargetKernel(release: $0) } ?? .unknown)
                 .run(paths: [exitref]).diagnostics.filter { $0.symbol == "fx_platform_driver" }.map(\.message)
         }
         #expect(messages(nil).count == 1 && messages(nil)[0].hasSuffix("(modpost of this kernel does not report it: it exempts symbols named *driver)"))
-        #expect(messages(KernelVersion(6, 12)).count == 1 && !messages(KernelVersion(6, 12))[0].contains("*driver"))
+        // --kernel-version 6.12.117+deb12-amd64: the target's generation, not the module's vermagic.
+        #expect(messages("6.12.117+deb12-amd64").count == 1 && !messages("6.12.117+deb12-amd64")[0].contains("*driver"))
         // The 6.12 build says so itself through its vermagic.
         let built612 = Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X002"]))
             .run(paths: [Fixtures.path("linux-6.12-amd64/fx_exitref.ko")]).diagnostics

@@ -1,0 +1,53 @@
+import KernelSymbols
+import LintEngine
+import ModuleObject
+
+/// U005: a modversions kernel, but an import has no `__versions` entry.
+public struct MissingSymbolVersion: Rule {
+    public static let description = RuleDescription(
+        code: "U005", name: "missing-symbol-version", defaultSeverity: .warning,
+        summary: "The kernel uses modversions, but an import whose provider has a CRC has no __versions entry.",
+        rationale: """
+            On a CONFIG_MODVERSIONS kernel the loader looks each resolved symbol up in the module's \
+            __versions table. No entry for a symbol whose exporter has a CRC is accepted with a \
+            one-time "<mod>: no symbol version for <sym>" (and the ABI of that symbol goes \
+            unchecked); a module with no __versions table at all is a forced load: it taints the \
+            kernel, and without CONFIG_MODULE_FORCE_LOAD it is refused. modpost leaves an import out \
+            of __versions when the exporter had no CRC ("has no CRC!").
+            """,
+        fix: "Rebuild the module with the provider's Module.symvers (KBUILD_EXTRA_SYMBOLS) so every import gets its CRC.",
+        kernelVersions: "all kernels built with CONFIG_MODVERSIONS (vermagic contains 'modversions')",
+        examples: [
+            RuleExample(fixture: "mutants/fx_importer-noversion.ko", alongside: ["linux-6.1-amd64/fx_exporter.ko"],
+                        symbols: "linux-6.1-amd64/Module.symvers", expected: ["fx_exported_plain"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_importer.ko", alongside: ["linux-6.1-amd64/fx_exporter.ko"],
+                        symbols: "linux-6.1-amd64/Module.symvers", expected: []),
+        ])
+
+    public init() {}
+
+    public func check(_ context: ModuleContext) -> [Diagnostic] {
+        let module = context.module
+        let vermagic = context.target.vermagic ?? module.modinfo.vermagic
+        guard let vermagic, TargetKernel.words(vermagic).contains("modversions") else { return [] }
+        let versioned = Set(module.versions.map(\.name))
+        var seen = Set<String>()
+        let missing = module.imports.filter { symbol in
+            guard !versioned.contains(symbol.name), seen.insert(symbol.name).inserted,
+                  let provider = context.resolver.resolve(symbol.name, importer: module.path) else { return false }
+            return provider.crc != nil
+        }
+        guard !missing.isEmpty else { return [] }
+        if module.versions.isEmpty {
+            return [context.diagnostic(
+                Self.description,
+                "no __versions table on a modversions kernel: the module loads only when forced (and taints the kernel)")]
+        }
+        return missing.map { symbol in
+            context.diagnostic(
+                Self.description,
+                "no symbol version for \(symbol.name): its provider has a CRC but __versions has no entry, so its ABI is not checked at load",
+                symbol: symbol.name)
+        }
+    }
+}

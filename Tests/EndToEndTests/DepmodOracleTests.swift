@@ -1,0 +1,49 @@
+import FixtureSupport
+import Foundation
+import Testing
+
+/// kmod's depmod as the oracle for U001 and U004 on real Debian trees (scripts/oracle-depmod).
+/// Slow and needs the trees: runs only when MODLINT_CORPUS names a directory holding
+/// `<arch>/MANIFEST` trees unpacked by shared/corpus/fetch-corpus.sh, and depmod is installed.
+@Suite(.serialized) struct DepmodOracleTests {
+    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
+
+    static var trees: [String] {
+        guard let corpus else { return [] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []
+        return names.sorted().filter { FileManager.default.fileExists(atPath: "\(corpus)/\($0)/MANIFEST") }
+    }
+
+    static var depmodInstalled: Bool {
+        ["/usr/sbin/depmod", "/sbin/depmod", "/usr/bin/depmod"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.enabled(if: corpus != nil && depmodInstalled), arguments: trees)
+    func modlintAgreesWithDepmod(arch: String) throws {
+        try Self.oracle(arch: arch, runs: ["intact", "removed", "doctored", "modcrc"])
+    }
+
+    /// The same on zstd-compressed copies of the amd64 tree (kmod reads them too).
+    @Test(.enabled(if: corpus != nil && depmodInstalled && trees.contains("amd64")))
+    func modlintAgreesWithDepmodOnCompressedModules() throws {
+        try Self.oracle(arch: "amd64", runs: ["intact", "removed", "doctored"], environment: ["ORACLE_COMPRESS": "zst"])
+    }
+
+    static func oracle(arch: String, runs: [String], environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.packageRoot + "/scripts/oracle-depmod")
+        process.arguments = ["\(corpus!)/\(arch)", CommandLineTests.executable]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(arch):\n\(text)")
+        #expect(text.contains("agreement: exact"), "\(arch):\n\(text)")
+        for run in runs {
+            #expect(text.contains("\n\(run) "), "\(arch): no \(run) run:\n\(text)")
+        }
+    }
+}

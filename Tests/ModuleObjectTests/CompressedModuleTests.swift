@@ -1,0 +1,63 @@
+import FixtureSupport
+import Foundation
+import ModuleObject
+import Testing
+
+/// `.ko.xz`, `.ko.zst`, `.ko.gz` (Fixtures/make-compressed.sh) read like the module they hold.
+@Suite struct CompressedModuleTests {
+    static let formats = ["xz", "zst", "gz"]
+
+    @Test(arguments: formats)
+    func aCompressedModuleReadsLikeTheUncompressedOne(ext: String) throws {
+        for name in ["fx_clean", "fx_undef"] {
+            let plain = try ModuleObject.load(path: Fixtures.path("linux-6.1-amd64/\(name).ko"))
+            let packed = try ModuleObject.load(path: Fixtures.path("compressed/\(name).ko.\(ext)"))
+            #expect(packed.name == plain.name)
+            #expect(packed.identity == plain.identity)
+            #expect(packed.fileSize == plain.fileSize)
+            #expect(packed.sections == plain.sections)
+            #expect(packed.symbols == plain.symbols)
+            #expect(packed.relocationSections == plain.relocationSections)
+            #expect(packed.modinfo == plain.modinfo)
+            #expect(packed.versions == plain.versions)
+            #expect(packed.thisModule == plain.thisModule)
+        }
+    }
+
+    @Test(arguments: formats)
+    func aTruncatedStreamIsTruncated(ext: String) {
+        let path = Fixtures.path("compressed/fx_clean-truncated.ko.\(ext)")
+        do {
+            _ = try ModuleObject.load(path: path)
+            Issue.record("\(path) was read")
+        } catch let error as ModuleError {
+            guard case .truncated = error else { Issue.record("\(path): \(error)"); return }
+        } catch {
+            Issue.record("\(path): \(error)")
+        }
+    }
+
+    @Test(arguments: formats)
+    func decompressionStopsAtTheLimit(ext: String) {
+        let path = Fixtures.path("compressed/zeros-8MiB.ko.\(ext)")
+        let format = ["xz": "xz", "zst": "zstd", "gz": "gzip"][ext]!
+        #expect(throws: ModuleError.tooLarge("\(format) data decompresses to more than 1048576 bytes (the limit against decompression bombs)")) {
+            try ModuleObject.load(path: path, decompressedLimit: 1 << 20)
+        }
+        // Under the default limit the 8 MiB decompress, and are no ELF object.
+        #expect(throws: ModuleError.notELF) { try ModuleObject.load(path: path) }
+    }
+
+    @Test func theRightMagicOverGarbageIsCorrupt() {
+        #expect(throws: ModuleError.corrupt("xz data is not valid: corrupt compressed data")) {
+            try ModuleObject.load(path: Fixtures.path("compressed/bad-magic.ko.xz"))
+        }
+    }
+
+    @Test func formatsAreRecognisedByMagic() {
+        #expect(CompressionFormat.detect([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0]) == .xz)
+        #expect(CompressionFormat.detect([0x28, 0xb5, 0x2f, 0xfd, 0]) == .zstd)
+        #expect(CompressionFormat.detect([0x1f, 0x8b, 8]) == .gzip)
+        #expect(CompressionFormat.detect([0x7f, 0x45, 0x4c, 0x46]) == nil)
+    }
+}
