@@ -22,9 +22,11 @@ let package = Package(
             providers: [.apt(["libdwarf-dev"])]),
         .target(name: "ModuleObject", dependencies: ["CLibElf"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
-        .target(name: "LintEngine", dependencies: ["ModuleObject", "KernelSymbols"]),
-        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols"], path: "Rules"),
-        .target(name: "Reporters", dependencies: ["LintEngine"]),
+        // The only target that calls libdwarf.
+        .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"]),
+        .target(name: "LintEngine", dependencies: ["ModuleObject", "KernelSymbols", "DebugInfo"]),
+        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols", "DebugInfo"], path: "Rules"),
+        .target(name: "Reporters", dependencies: ["LintEngine", "ModuleObject"]),
         .executableTarget(
             name: "modlint",
             dependencies: [
@@ -33,6 +35,7 @@ let package = Package(
             ]),
         .target(name: "FixtureSupport", dependencies: ["LintEngine", "Rules", "KernelSymbols"], path: "Tests/FixtureSupport"),
         .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject", "FixtureSupport"]),
+        .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "FixtureSupport"]),

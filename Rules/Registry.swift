@@ -10,6 +10,8 @@ public enum Registry {
         CodeReferencesExit(),
         DataReferencesExit(),
         NoExitFunction(),
+        MissingOwner(),
+        RedundantOwner(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

@@ -61,11 +61,25 @@ public struct Linter: Sendable {
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
-        let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+        let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
+        let perModule: [([Diagnostic], UncheckedModule?)] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             let context = ModuleContext(module: readModules[index], resolver: resolver)
-            return enabled.flatMap { $0.check(context) }
+            let found = enabled.flatMap { $0.check(context) }
+            switch context.debugInfoCache.state {
+            case .missing:
+                return (found, UncheckedModule(path: context.module.path, module: context.module.name, error: nil))
+            case .unreadable(let error):
+                return (found, UncheckedModule(path: context.module.path, module: context.module.name, error: error))
+            case .loaded, .notRequested:
+                return (found, nil)
+            }
         }
-        diagnostics.append(contentsOf: perModule.joined())
+        diagnostics.append(contentsOf: perModule.flatMap(\.0))
+        // Said once per run, not once per module: a tree of stripped modules is the usual case.
+        let unchecked = perModule.compactMap(\.1).sorted { $0.path < $1.path }
+        if !unchecked.isEmpty {
+            for rule in debugRules { diagnostics.append(contentsOf: rule.unchecked(unchecked)) }
+        }
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
     }
