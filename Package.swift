@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "FixtureSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "FixtureSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"]),
     ]

@@ -64,6 +64,7 @@ struct SectionReference: Sendable, Hashable {
             rule,
             "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), which is discarded when the code is built in" + note,
             symbol: fromSymbol, section: fromSection, offset: fromOffset,
-            targetSymbol: toDescription, targetSection: toSection)
+            targetSymbol: toDescription, targetSection: toSection,
+            location: fromSymbol.flatMap { context.debugInfo?.declaration(of: $0) })
     }
 }

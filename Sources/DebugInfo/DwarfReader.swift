@@ -1,4 +1,5 @@
 import CLibDwarf
+import Foundation
 import ModuleObject
 #if canImport(Glibc)
 import Glibc
@@ -12,6 +13,10 @@ extension DebugInfo {
     /// Callers hand in files `ModuleObject.load` has already accepted as ELF: libdwarf
     /// 20210528 predates the fixes for corrupt ELF, so it is never the first to see a file.
     public static func load(path: String) throws(DebugInfoError) -> DebugInfo? {
+        // libdwarf 20210528 is not thread-safe: two Dwarf_Debug handles read on two threads
+        // corrupt the heap (seen with the hostile-input run on 2 jobs). One load at a time.
+        libdwarfLock.lock()
+        defer { libdwarfLock.unlock() }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable("cannot open \(path)") }
         defer { close(fd) }
@@ -34,6 +39,8 @@ extension DebugInfo {
         return try reader.read()
     }
 }
+
+private let libdwarfLock = NSLock()
 
 /// The walk over one `Dwarf_Debug`. Lives only inside `DebugInfo.load`.
 final class DwarfReader {

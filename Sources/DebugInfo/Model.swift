@@ -125,6 +125,11 @@ public struct DebugInfo: Sendable {
 
     /// The declaration of a function or variable: a definition first, else a prototype.
     public func declaration(of name: String) -> SourceLocation? {
+        // gcc's clones keep the source name before the first dot (`f.constprop.0`,
+        // `f.isra.0`, `f.cold`).
+        if let dot = name.firstIndex(of: "."), dot != name.startIndex, functions[name] == nil, variables[name] == nil {
+            return declaration(of: String(name[..<dot]))
+        }
         if let function = functions[name], let location = function.location { return location }
         let defined = variables[name] ?? []
         if defined.count == 1, let location = defined[0].location { return location }

@@ -54,8 +54,13 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_importer_prop.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 2 warnings, 1 note in 10 modules
+            6 errors, 5 warnings, 3 notes in 12 modules
 
             """)
     }
@@ -89,13 +94,30 @@ import Testing
         let object = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
-        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001", "U001"])
+        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001",
+                                                                "O001", "O002", "O002", "O001", "O001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
         #expect(x001["offset"] as? Int == 0x12)
         #expect(x001["target_symbol"] as? String == "fx_teardown")
         #expect(x001["target_section"] as? String == ".exit.text")
+        // The from-function's declaration, from the module's DWARF.
+        let x001Location = try #require(x001["location"] as? [String: Any])
+        #expect(x001Location["file"] as? String == "Fixtures/src/fx_exitref/fx_exitref.c")
+        #expect(x001Location["line"] as? Int == 25)
+        #expect(x001Location["column"] as? Int == 15)
+        let o001 = try #require(diagnostics.first { $0["symbol"] as? String == "fx_fops_no_owner" })
+        #expect(o001["code"] as? String == "O001")
+        #expect(o001["section"] as? String == ".rodata")
+        #expect(o001["offset"] as? Int == 0)
+        let o001Location = try #require(o001["location"] as? [String: Any])
+        #expect(o001Location["file"] as? String == "Fixtures/src/fx_owner/fx_owner.c")
+        #expect(o001Location["line"] as? Int == 32)
+        // Every key is present: a finding without a declaration has "location": null.
+        #expect(diagnostics.allSatisfy { $0.keys.contains("location") })
+        let m001 = try #require(diagnostics.first { $0["code"] as? String == "M001" })
+        #expect(m001["location"] is NSNull)
         #expect((object["summary"] as? [String: Int])?["errors"] == 6)
     }
 
@@ -129,7 +151,7 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["E001", "M001", "U001", "U002", "X001", "X002", "X006"])
+        #expect(codes == ["E001", "M001", "O001", "O002", "U001", "U002", "X001", "X002", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

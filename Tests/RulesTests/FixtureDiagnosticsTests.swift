@@ -51,6 +51,11 @@ import Testing
                 Expected("U002", "fx_gplonly", symbol: "ktime_get"),
                 Expected("U002", "fx_importer_prop", symbol: "fx_exported_gpl"),
                 Expected("M001", "fx_nolicense"),
+                Expected("O001", "fx_owner", symbol: "fx_fops_no_owner", section: ".rodata"),
+                Expected("O001", "fx_owner", symbol: "fx_bdops_no_owner", section: ".rodata"),
+                Expected("O001", "fx_owner", symbol: "fx_fs_type_no_owner", section: ".data"),
+                Expected("O002", "fx_owner", symbol: "fx_pci_driver", section: ".data"),
+                Expected("O002", "fx_owner", symbol: "fx_platform_driver", section: ".data"),
             ]
         }
         return all

@@ -1,0 +1,106 @@
+import FixtureSupport
+import KernelSymbols
+import LintEngine
+import ModuleObject
+import Rules
+import Testing
+
+/// O001 and O002 on the owner fixtures: exact findings, places and source lines, and the
+/// fallback without debug info.
+@Suite struct OwnerRuleTests {
+    static let owner = Fixtures.path("linux-6.1-amd64/fx_owner.ko")
+    static let ownerOK = Fixtures.path("linux-6.1-amd64/fx_owner_ok.ko")
+    static let strippedOwner = Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko")
+    static let strippedOK = Fixtures.path("stripped/linux-6.1-amd64/fx_owner_ok.ko")
+    static let source = "Fixtures/src/fx_owner/fx_owner.c"
+
+    struct Found: Equatable, CustomStringConvertible {
+        let code: String, symbol: String?, section: String?, offset: UInt64?, location: String?, message: String
+        init(_ d: Diagnostic) {
+            code = d.code; symbol = d.symbol; section = d.section; offset = d.offset
+            location = d.location?.description; message = d.message
+        }
+        init(_ code: String, _ symbol: String, _ section: String, _ offset: UInt64, _ location: String, _ message: String) {
+            self.code = code; self.symbol = symbol; self.section = section; self.offset = offset
+            self.location = location; self.message = message
+        }
+        var description: String { "\(code) \(symbol ?? "-") \(section ?? "-")+\(offset ?? 0) \(location ?? "-"): \(message)" }
+    }
+
+    @Test func exactOwnerFindings() throws {
+        let result = try Fixtures.lint([Self.owner, Self.ownerOK], symbols: nil, select: ["O"])
+        let pinned = "nothing pins the module while the object is in use; set it to THIS_MODULE"
+        #expect(result.diagnostics.map(Found.init) == [
+            Found("O001", "fx_fs_type_no_owner", ".data", 48, "\(Self.source):57:32",
+                  "'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: \(pinned)"),
+            Found("O002", "fx_platform_driver", ".data", 64, "\(Self.source):87:31",
+                  "'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64"),
+            Found("O002", "fx_pci_driver", ".data", 136, "\(Self.source):73:26",
+                  "'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64"),
+            Found("O001", "fx_fops_no_owner", ".rodata", 0, "\(Self.source):32:37",
+                  "'fx_fops_no_owner' (struct file_operations) does not set .owner: \(pinned)"),
+            Found("O001", "fx_bdops_no_owner", ".rodata", 128, "\(Self.source):48:38",
+                  "'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: \(pinned)"),
+        ])
+        #expect(result.diagnostics.allSatisfy { $0.path == Self.owner })
+        #expect(result.diagnostics.map(\.severity) == [.warning, .note, .note, .warning, .warning])
+    }
+
+    /// The owner relocation is found where the object is: fx_fops_with_owner has one at its
+    /// symbol value + 0, fx_fops_no_owner none at its own.
+    @Test func ownerIsFoundAtTheObjectPlusTheMemberOffset() throws {
+        let module = try ModuleObject.load(path: Self.owner)
+        let with = try #require(module.symbols.first { $0.name == "fx_fops_with_owner" })
+        let without = try #require(module.symbols.first { $0.name == "fx_fops_no_owner" })
+        let rodata = try #require(module.section(named: ".rela.rodata"))
+        let relocations = try #require(module.relocationSections.first { $0.sectionIndex == rodata.index })
+        let ownerTargets = relocations.relocations.filter { module.symbols[$0.symbolIndex].name == "__this_module" }.map(\.offset)
+        #expect(ownerTargets.contains(with.value))
+        #expect(!ownerTargets.contains(without.value))
+    }
+
+    @Test func strippedModulesAreNamedOnceForTheRun() throws {
+        let result = try Fixtures.lint([Self.strippedOwner, Self.strippedOK], symbols: nil, select: ["O"])
+        #expect(result.modules == 2)
+        #expect(result.diagnostics.count == 1)
+        let note = try #require(result.diagnostics.first)
+        #expect(note.code == "O001")
+        #expect(note.severity == .note)
+        #expect(note.path == Self.strippedOwner)
+        #expect(note.location == nil)
+        #expect(note.message == "2 modules had no debug info (fx_owner, fx_owner_ok) and were not checked for missing owner fields; build with CONFIG_DEBUG_INFO or lint the unstripped modules")
+        // The other rules read the stripped modules as before.
+        let others = try Fixtures.lint([Self.strippedOwner], symbols: nil, select: ["X", "M"])
+        #expect(others.diagnostics.isEmpty)
+    }
+
+    @Test func withoutO001NoDebugInfoNote() throws {
+        let result = try Fixtures.lint([Self.strippedOwner], symbols: nil, select: ["O002"])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    /// Rules that do not need DWARF never read it.
+    @Test func debugInfoIsReadOnlyWhenAsked() throws {
+        let module = try ModuleObject.load(path: Self.owner)
+        let context = ModuleContext(module: module, resolver: SymbolResolver(kernel: .empty, run: RunExports(modules: [module])))
+        for rule in Registry.moduleRules where !(rule is MissingOwner) && !(rule is RedundantOwner) {
+            _ = rule.check(context)
+        }
+        #expect(context.debugInfoCache.state == .notRequested)
+        #expect(context.debugInfoCache.loadTime == .zero)
+        _ = MissingOwner().check(context)
+        #expect(context.debugInfoCache.state == .loaded)
+        let first = context.debugInfoCache.loadTime
+        #expect(first > .zero)
+        _ = RedundantOwner().check(context)
+        #expect(context.debugInfoCache.loadTime == first)
+    }
+
+    /// O002 reads no DWARF for a module that imports no owner-taking registration helper.
+    @Test func redundantOwnerSkipsModulesWithoutHelpers() throws {
+        let module = try ModuleObject.load(path: Fixtures.path("linux-6.1-amd64/fx_undef.ko"))
+        let context = ModuleContext(module: module, resolver: SymbolResolver(kernel: .empty, run: RunExports(modules: [module])))
+        #expect(RedundantOwner().check(context).isEmpty)
+        #expect(context.debugInfoCache.state == .notRequested)
+    }
+}
