@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "FixtureSupport"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"]),
     ]
 )
