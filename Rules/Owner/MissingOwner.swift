@@ -12,7 +12,8 @@ public struct MissingOwner: DebugInfoRule {
             The core takes a reference on `owner` (try_module_get) while the object is in use: an open \
             file, a mounted filesystem, a socket. With the field left NULL nothing pins the module, so \
             rmmod succeeds while the object is still reachable and the next call jumps into freed code. \
-            The check needs the module's debug info (DWARF) for the types of its objects; modules \
+            A filesystem module's file_operations for its inodes are exempt when its file_system_type \
+            sets the owner: the mount pins the module. The check needs the module's debug info (DWARF) for the types of its objects; modules \
             without it are listed once per run.
             """,
         fix: """
@@ -45,8 +46,19 @@ public struct MissingOwner: DebugInfoRule {
         let stored = ThisModuleReferences(module)
         var slotCache: [String: [Slot]] = [:]
         var found: [Diagnostic] = []
-        for object in TypedObject.all(in: module, debugInfo: debugInfo) {
-            let slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
+        let objects = TypedObject.all(in: module, debugInfo: debugInfo)
+        // A filesystem's inode and directory file_operations need no owner: the mount holds
+        // the module through file_system_type.owner (VFS code leaves them unset throughout).
+        // Modules that register a filesystem with its owner set are exempt for fops.
+        let pinnedByFilesystem = objects.contains { object in
+            guard object.structName == "file_system_type", !object.variable.isArray,
+                  let owner = debugInfo.member(path: ["owner"], in: "file_system_type") else { return false }
+            let (place, overflow) = object.symbol.value.addingReportingOverflow(owner.offset)
+            return !overflow && stored.contains(section: object.section.index, offset: place)
+        }
+        for object in objects {
+            var slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
+            if pinnedByFilesystem { slots.removeAll { $0.ownerStruct == "file_operations" } }
             guard !slots.isEmpty, let size = debugInfo.structs[object.structName]?.size, size > 0 else { continue }
             let count: UInt64
             if object.variable.isArray {
