@@ -128,11 +128,11 @@ public struct MissingOwner: DebugInfoRule {
         }
         if !unreadable.isEmpty {
             let reason = unreadable[0].error.map { ": \($0)" } ?? ""
-            parts.append("\(unreadable.count) had unreadable debug info (\(list(unreadable))\(reason))")
+            parts.append("\(unreadable.count) module\(unreadable.count == 1 ? "" : "s") had unreadable debug info (\(list(unreadable))\(reason))")
         }
         return [Diagnostic(
             code: Self.description.code, name: Self.description.name, severity: .note, path: first.path,
             module: first.module,
-            message: parts.joined(separator: " and ") + " and were not checked for missing owner fields; build with CONFIG_DEBUG_INFO or lint the unstripped modules")]
+            message: "not checked for missing owner fields: " + parts.joined(separator: "; ") + "; build with CONFIG_DEBUG_INFO or lint the unstripped modules")]
     }
 }

@@ -7,11 +7,15 @@ public struct Configuration: Sendable, Hashable {
     public var ignore: [String]
     /// Findings at or above this severity make the exit code 1.
     public var failOn: Severity
+    /// A module that a debug-info rule could not check (no or unreadable DWARF) is an error,
+    /// not a note.
+    public var requireDebugInfo: Bool
 
-    public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error) {
+    public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error, requireDebugInfo: Bool = false) {
         self.select = select
         self.ignore = ignore
         self.failOn = failOn
+        self.requireDebugInfo = requireDebugInfo
     }
 
     /// E001 is never switched off: a file that could not be read must not vanish from a report.

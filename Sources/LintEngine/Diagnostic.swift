@@ -69,6 +69,13 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 }
 
 extension Diagnostic {
+    /// The same finding at another severity.
+    public func with(severity: Severity) -> Diagnostic {
+        Diagnostic(code: code, name: name, severity: severity, path: path, module: module, message: message,
+                   symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol,
+                   targetSection: targetSection, location: location)
+    }
+
     /// What the finding is about in one string: `from -> to` for a reference, else the symbol,
     /// else the module. Rule examples and baselines key on it.
     public var subject: String {

@@ -78,7 +78,11 @@ public struct Linter: Sendable {
         // Said once per run, not once per module: a tree of stripped modules is the usual case.
         let unchecked = perModule.compactMap(\.1).sorted { $0.path < $1.path }
         if !unchecked.isEmpty {
-            for rule in debugRules { diagnostics.append(contentsOf: rule.unchecked(unchecked)) }
+            for rule in debugRules {
+                for note in rule.unchecked(unchecked) {
+                    diagnostics.append(configuration.requireDebugInfo ? note.with(severity: .error) : note)
+                }
+            }
         }
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)

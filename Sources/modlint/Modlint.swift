@@ -72,6 +72,10 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Parallel jobs (default: all cores).")
     var jobs: Int?
 
+    @Flag(name: .customLong("require-debug-info"),
+          help: "Modules without (readable) debug info, which the owner rules cannot check, are an error.")
+    var requireDebugInfo = false
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no module or directory given") }
         guard Severity(rawValue: failOn) != nil else { throw ValidationError("--fail-on must be error, warning or note, not '\(failOn)'") }
@@ -97,7 +101,8 @@ struct Check: ParsableCommand {
             printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
         }
         let configuration = Configuration(
-            select: select.map { _ in codes(select) }, ignore: codes(ignore), failOn: Severity(rawValue: failOn) ?? .error)
+            select: select.map { _ in codes(select) }, ignore: codes(ignore), failOn: Severity(rawValue: failOn) ?? .error,
+            requireDebugInfo: requireDebugInfo)
         let linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration,
                             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let result = linter.run(paths: paths)

@@ -147,6 +147,16 @@ import Testing
         #expect(run.stderr.contains("no --symbols given"))
     }
 
+    @Test func requireDebugInfoFailsOnStrippedModules() throws {
+        let plain = try Self.modlint("check", "Fixtures/stripped/linux-6.1-amd64", "--select", "O")
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("Fixtures/stripped/linux-6.1-amd64/fx_owner.ko: note: not checked for missing owner fields: 2 modules had no debug info (fx_owner, fx_owner_ok);"))
+        let strict = try Self.modlint("check", "Fixtures/stripped/linux-6.1-amd64", "--select", "O", "--require-debug-info")
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("fx_owner.ko: error: not checked for missing owner fields: 2 modules had no debug info"))
+        #expect(strict.stdout.hasSuffix("1 error, 0 warnings, 0 notes in 2 modules\n"))
+    }
+
     @Test func rulesAndExplain() throws {
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)

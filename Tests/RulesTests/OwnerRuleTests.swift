@@ -1,4 +1,5 @@
 import FixtureSupport
+import Foundation
 import KernelSymbols
 import LintEngine
 import ModuleObject
@@ -68,10 +69,40 @@ import Testing
         #expect(note.severity == .note)
         #expect(note.path == Self.strippedOwner)
         #expect(note.location == nil)
-        #expect(note.message == "2 modules had no debug info (fx_owner, fx_owner_ok) and were not checked for missing owner fields; build with CONFIG_DEBUG_INFO or lint the unstripped modules")
+        #expect(note.message == "not checked for missing owner fields: 2 modules had no debug info (fx_owner, fx_owner_ok); build with CONFIG_DEBUG_INFO or lint the unstripped modules")
         // The other rules read the stripped modules as before.
         let others = try Fixtures.lint([Self.strippedOwner], symbols: nil, select: ["X", "M"])
         #expect(others.diagnostics.isEmpty)
+    }
+
+    @Test func requireDebugInfoMakesTheNoteAnError() throws {
+        let linter = Linter(rules: Registry.all, kernel: .empty,
+                            configuration: Configuration(select: ["O"], requireDebugInfo: true), jobs: 2)
+        let result = linter.run(paths: [Self.strippedOwner, Self.owner])
+        let unchecked = result.diagnostics.filter { $0.symbol == nil }
+        #expect(unchecked.map(\.severity) == [.error])
+        #expect(unchecked.first?.message.hasPrefix("not checked for missing owner fields: 1 module had no debug info (fx_owner);") == true)
+        #expect(unchecked.first?.path == Self.strippedOwner)
+        #expect(result.diagnostics.filter { $0.path == Self.owner }.count == 5)
+    }
+
+    /// A module whose ELF is sound but whose DWARF is not: read by every other rule, named
+    /// by O001 as unreadable.
+    @Test func unreadableDebugInfoIsNamedInTheNote() throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: Self.owner))
+        let info = try #require(try ModuleObject.load(path: Self.owner).section(named: ".debug_info"))
+        // The first unit's version (after the 4-byte length): 9 is no DWARF version.
+        bytes[Int(info.offset) + 4] = 9
+        bytes[Int(info.offset) + 5] = 0
+        let dir = try Fixtures.scratchDirectory("owner-bad-dwarf")
+        let path = dir + "/fx_owner.ko"
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let result = try Fixtures.lint([path], symbols: nil, select: ["O", "M"])
+        #expect(result.modules == 1)
+        #expect(result.diagnostics.count == 1)
+        let note = try #require(result.diagnostics.first)
+        #expect(note.code == "O001" && note.severity == .note && note.path == path)
+        #expect(note.message.hasPrefix("not checked for missing owner fields: 1 module had unreadable debug info (fx_owner: corrupt debug info: "))
     }
 
     @Test func withoutO001NoDebugInfoNote() throws {
