@@ -8,11 +8,14 @@ import Darwin
 #endif
 
 extension DebugInfo {
-    /// Reads the DWARF of a module file. Nil when the file has no debug info (built without
-    /// it, or `strip --strip-debug`). Throws `DebugInfoError` when it is there and unreadable.
-    /// Callers hand in files `ModuleObject.load` has already accepted as ELF: libdwarf
-    /// 20210528 predates the fixes for corrupt ELF, so it is never the first to see a file.
-    public static func load(path: String) throws(DebugInfoError) -> DebugInfo? {
+    /// Reads the DWARF of a module. Nil when the file has no debug info (built without it,
+    /// or `strip --strip-debug`). Throws `DebugInfoError` when it is there and unreadable.
+    /// Takes a module `ModuleObject.load` has already accepted: libdwarf 20210528 predates
+    /// the fixes for corrupt ELF and DWARF, so it is never the first to see a file, and the
+    /// parts it trusts are checked first (`DwarfPrecheck`).
+    public static func load(module: ModuleObject) throws(DebugInfoError) -> DebugInfo? {
+        let path = module.path
+        guard module.sections.contains(where: { $0.name == ".debug_info" }) else { return nil }
         // libdwarf 20210528 is not thread-safe: two Dwarf_Debug handles read on two threads
         // corrupt the heap (seen with the hostile-input run on 2 jobs). One load at a time.
         libdwarfLock.lock()
@@ -20,6 +23,7 @@ extension DebugInfo {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable("cannot open \(path)") }
         defer { close(fd) }
+        try DwarfPrecheck.check(module, fd: fd)
         var dbg: Dwarf_Debug?
         var error: Dwarf_Error?
         // No error handler: without one libdwarf reports through the return code and the

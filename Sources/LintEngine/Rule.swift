@@ -79,7 +79,7 @@ public struct ModuleContext: Sendable {
     public init(module: ModuleObject, resolver: SymbolResolver) {
         self.module = module
         self.resolver = resolver
-        self.debugInfoCache = DebugInfoCache(path: module.path)
+        self.debugInfoCache = DebugInfoCache(module: module)
     }
 
     /// The module's debug info; nil when it has none or it cannot be read (see
@@ -108,14 +108,14 @@ public final class DebugInfoCache: @unchecked Sendable {
         case unreadable(DebugInfoError)
     }
 
-    public let path: String
+    public let module: ModuleObject
     // Guarded by `lock`.
     private let lock = NSLock()
     private var loaded: DebugInfo?
     private var currentState: State = .notRequested
     private var elapsed: Duration = .zero
 
-    public init(path: String) { self.path = path }
+    public init(module: ModuleObject) { self.module = module }
 
     public var value: DebugInfo? {
         lock.lock(); defer { lock.unlock() }
@@ -123,7 +123,7 @@ public final class DebugInfoCache: @unchecked Sendable {
             let clock = ContinuousClock()
             let start = clock.now
             do {
-                loaded = try DebugInfo.load(path: path)
+                loaded = try DebugInfo.load(module: module)
                 currentState = loaded == nil ? .missing : .loaded
             } catch {
                 currentState = .unreadable(error)

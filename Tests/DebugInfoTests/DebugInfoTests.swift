@@ -9,7 +9,7 @@ import Testing
     static let source = "Fixtures/src/fx_owner/fx_owner.c"
 
     @Test func structLayoutsAreDedupedAcrossUnits() throws {
-        let info = try #require(try DebugInfo.load(path: Self.owner))
+        let info = try #require(try Self.load(Self.owner))
         #expect(info.compilationUnits == ["Fixtures/src/fx_owner/fx_owner.c", "Fixtures/src/fx_owner/fx_owner.mod.c"])
         let fops = try #require(info.structs["file_operations"])
         #expect(fops.size == 280)
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func variablesHaveTheirTypeAndDeclaration() throws {
-        let info = try #require(try DebugInfo.load(path: Self.owner))
+        let info = try #require(try Self.load(Self.owner))
         let fops = try #require(info.variables["fx_fops_no_owner"]?.first)
         #expect(fops.typeName == "const struct file_operations")
         #expect(fops.structName == "file_operations")
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func functionsHaveTheirDeclaration() throws {
-        let info = try #require(try DebugInfo.load(path: Self.owner))
+        let info = try #require(try Self.load(Self.owner))
         let open = try #require(info.functions["fx_open"])
         #expect(!open.isDeclaration)
         #expect(open.location == SourceLocation(file: Self.source, line: 21, column: 12))
@@ -56,17 +56,48 @@ import Testing
     }
 
     @Test func strippedModuleHasNoDebugInfo() throws {
-        #expect(try DebugInfo.load(path: Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko")) == nil)
-        #expect(try DebugInfo.load(path: Fixtures.path("stripped/linux-6.1-amd64/fx_owner_ok.ko")) == nil)
+        #expect(try Self.load(Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko")) == nil)
+        #expect(try Self.load(Fixtures.path("stripped/linux-6.1-amd64/fx_owner_ok.ko")) == nil)
     }
 
-    @Test func notADwarfFileIsATypedError() throws {
-        let dir = try Fixtures.scratchDirectory("debuginfo-text")
-        let path = dir + "/text.ko"
-        try Data("not an ELF file at all\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: DebugInfoError.self) { try DebugInfo.load(path: path) }
-        #expect(throws: DebugInfoError.unreadable("cannot open \(dir)/missing.ko")) {
-            try DebugInfo.load(path: dir + "/missing.ko")
+    static func load(_ path: String) throws -> DebugInfo? {
+        try DebugInfo.load(module: ModuleObject.load(path: path))
+    }
+
+    @Test func aFileGoneSinceItWasReadIsATypedError() throws {
+        let dir = try Fixtures.scratchDirectory("debuginfo-gone")
+        let path = dir + "/fx_owner.ko"
+        try FileManager.default.copyItem(atPath: Self.owner, toPath: path)
+        let module = try ModuleObject.load(path: path)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(throws: DebugInfoError.unreadable("cannot open \(path)")) { try DebugInfo.load(module: module) }
+    }
+
+    /// libdwarf 20210528 frees a buffer twice on these; they must never reach it.
+    @Test func listUnitHeadersAreCheckedBeforeLibdwarf() throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: Self.owner))
+        let module = try ModuleObject.load(path: Self.owner)
+        let dir = try Fixtures.scratchDirectory("debuginfo-lists")
+        for name in [".debug_rnglists", ".debug_loclists"] {
+            let section = try #require(module.section(named: name))
+            let start = Int(section.offset)
+            // offset_entry_count (after length 4, version 2, address size 1, selector size 1).
+            var tooManyOffsets = original
+            for i in 0..<4 { tooManyOffsets[start + 8 + i] = 0xff }
+            var tooLong = original
+            for i in 0..<4 { tooLong[start + i] = i == 3 ? 0x7f : 0xff }
+            var badVersion = original
+            badVersion[start + 4] = 4
+            let cases: [(Data, String)] = [
+                (tooManyOffsets, "\(name): unit at 0x0 has 4294967295 offsets, more than fit"),
+                (tooLong, "\(name): unit at 0x0 has length 0x7fffffff beyond the section"),
+                (badVersion, "\(name): unit at 0x0 has version 4, not 5"),
+            ]
+            for (n, (bytes, message)) in cases.enumerated() {
+                let path = dir + "/\(name.dropFirst())-\(n).ko"
+                try bytes.write(to: URL(fileURLWithPath: path))
+                #expect(throws: DebugInfoError.corrupt(message)) { try Self.load(path) }
+            }
         }
     }
 
@@ -76,7 +107,8 @@ import Testing
         let module = try ModuleObject.load(path: Self.owner)
         let dir = try Fixtures.scratchDirectory("debuginfo-corrupt")
         var outcomes: [String: Int] = [:]
-        for name in [".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debug_line_str"] {
+        for name in [".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debug_line_str", ".debug_rnglists",
+                     ".debug_loclists", ".rela.debug_info"] {
             let section = try #require(module.section(named: name))
             for (index, pattern) in [UInt8(0xff), 0x00, 0x7f].enumerated() {
                 var bytes = original
@@ -88,13 +120,13 @@ import Testing
                 let path = dir + "/\(name.dropFirst())-\(index).ko"
                 try bytes.write(to: URL(fileURLWithPath: path))
                 do {
-                    _ = try DebugInfo.load(path: path)
+                    _ = try Self.load(path)
                     outcomes["read", default: 0] += 1
                 } catch {
                     outcomes["error", default: 0] += 1
                 }
             }
         }
-        #expect(outcomes.values.reduce(0, +) == 15)
+        #expect(outcomes.values.reduce(0, +) == 24)
     }
 }
