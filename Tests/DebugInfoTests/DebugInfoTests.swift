@@ -32,8 +32,8 @@ import Testing
         #expect(fops.typeName == "const struct file_operations")
         #expect(fops.structName == "file_operations")
         #expect(!fops.isArray)
-        #expect(fops.location == SourceLocation(file: Self.source, line: 32, column: 37))
-        #expect(info.variables["fx_bdops_no_owner"]?.first?.location?.line == 48)
+        #expect(fops.location == SourceLocation(file: Self.source, line: 35, column: 37))
+        #expect(info.variables["fx_bdops_no_owner"]?.first?.location?.line == 51)
         #expect(info.variables["fx_fs_type_no_owner"]?.first?.typeName == "struct file_system_type")
         let ids = try #require(info.variables["fx_pci_ids"]?.first)
         #expect(ids.isArray && ids.arrayCount == 2 && ids.structName == "pci_device_id")
@@ -46,13 +46,17 @@ import Testing
         let info = try #require(try Self.load(Self.owner))
         let open = try #require(info.functions["fx_open"])
         #expect(!open.isDeclaration)
-        #expect(open.location == SourceLocation(file: Self.source, line: 21, column: 12))
-        #expect(info.functions["fx_owner_init"]?.location?.line == 97)
+        #expect(open.location == SourceLocation(file: Self.source, line: 24, column: 12))
+        #expect(info.functions["fx_owner_init"]?.location?.line == 119)
         // A prototype from the kernel headers: absolute, outside the compilation directory.
         let imported = try #require(info.functions["register_filesystem"])
         #expect(imported.isDeclaration)
         #expect(imported.location?.file.hasSuffix("include/linux/fs.h") == true)
-        #expect(info.declaration(of: "fx_open")?.line == 21)
+        #expect(info.declaration(of: "fx_open")?.line == 24)
+        let targets = try #require(info.variables["fx_xt_targets"]?.first)
+        #expect(targets.isArray && targets.arrayCount == 2 && targets.structName == "xt_target")
+        #expect(info.structs["xt_target"]?.size == 128)
+        #expect(info.structs["xt_target"]?.member(named: "me") == StructMember(name: "me", offset: 88, typeName: "struct module *"))
     }
 
     @Test func strippedModuleHasNoDebugInfo() throws {

@@ -57,10 +57,11 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64 [O002 redundant-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_xt_targets[1]' (struct xt_target) does not set .me: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 5 warnings, 3 notes in 12 modules
+            6 errors, 6 warnings, 3 notes in 12 modules
 
             """)
     }
@@ -95,7 +96,7 @@ import Testing
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001",
-                                                                "O001", "O002", "O002", "O001", "O001", "U001"])
+                                                                "O001", "O002", "O002", "O001", "O001", "O001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
@@ -113,7 +114,7 @@ import Testing
         #expect(o001["offset"] as? Int == 0)
         let o001Location = try #require(o001["location"] as? [String: Any])
         #expect(o001Location["file"] as? String == "Fixtures/src/fx_owner/fx_owner.c")
-        #expect(o001Location["line"] as? Int == 32)
+        #expect(o001Location["line"] as? Int == 35)
         // Every key is present: a finding without a declaration has "location": null.
         #expect(diagnostics.allSatisfy { $0.keys.contains("location") })
         let m001 = try #require(diagnostics.first { $0["code"] as? String == "M001" })

@@ -54,6 +54,7 @@ import Testing
                 Expected("O001", "fx_owner", symbol: "fx_fops_no_owner", section: ".rodata"),
                 Expected("O001", "fx_owner", symbol: "fx_bdops_no_owner", section: ".rodata"),
                 Expected("O001", "fx_owner", symbol: "fx_fs_type_no_owner", section: ".data"),
+                Expected("O001", "fx_owner", symbol: "fx_xt_targets", section: ".data"),
                 Expected("O002", "fx_owner", symbol: "fx_pci_driver", section: ".data"),
                 Expected("O002", "fx_owner", symbol: "fx_platform_driver", section: ".data"),
             ]

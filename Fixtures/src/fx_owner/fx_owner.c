@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modlint fixture fx_owner (6.1 API): owner fields left unset or set by hand.
- * Triggers O001 (missing-owner) three times:
+ * Triggers O001 (missing-owner) four times:
  *   fx_fops_no_owner      struct file_operations without .owner
  *   fx_bdops_no_owner     struct block_device_operations without .owner
  *   fx_fs_type_no_owner   struct file_system_type without .owner
+ *   fx_xt_targets[1]      the second struct xt_target of an array without .me
+ *                         (the first sets it)
  * Triggers O002 (redundant-owner) twice: fx_pci_driver and fx_platform_driver set
  * .driver.owner = THIS_MODULE although pci_register_driver() and
  * platform_driver_register() pass THIS_MODULE themselves.
@@ -14,6 +16,7 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/printk.h>
@@ -92,6 +95,25 @@ static struct platform_driver fx_platform_driver = {
 	},
 };
 
+static unsigned int fx_xt_target(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	return XT_CONTINUE;
+}
+
+static struct xt_target fx_xt_targets[] = {
+	{
+		.name = "FXOWNA",
+		.family = NFPROTO_IPV4,
+		.target = fx_xt_target,
+		.me = THIS_MODULE,
+	},
+	{
+		.name = "FXOWNB",
+		.family = NFPROTO_IPV4,
+		.target = fx_xt_target,
+	},
+};
+
 static int fx_major_a, fx_major_b;
 
 static int __init fx_owner_init(void)
@@ -111,7 +133,12 @@ static int __init fx_owner_init(void)
 	ret = platform_driver_register(&fx_platform_driver);
 	if (ret)
 		goto out_pci;
+	ret = xt_register_targets(fx_xt_targets, ARRAY_SIZE(fx_xt_targets));
+	if (ret)
+		goto out_platform;
 	return 0;
+out_platform:
+	platform_driver_unregister(&fx_platform_driver);
 out_pci:
 	pci_unregister_driver(&fx_pci_driver);
 out_fs:
@@ -124,6 +151,7 @@ out_chrdev:
 
 static void __exit fx_owner_exit(void)
 {
+	xt_unregister_targets(fx_xt_targets, ARRAY_SIZE(fx_xt_targets));
 	platform_driver_unregister(&fx_platform_driver);
 	pci_unregister_driver(&fx_pci_driver);
 	unregister_filesystem(&fx_fs_type_no_owner);
