@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libelf (elfutils): pkg-config knows it on Debian.
@@ -24,7 +25,9 @@ let package = Package(
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
         // The only target that calls libdwarf.
         .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"]),
-        .target(name: "LintEngine", dependencies: ["ModuleObject", "KernelSymbols", "DebugInfo"]),
+        .target(
+            name: "LintEngine",
+            dependencies: ["ModuleObject", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),
         .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols", "DebugInfo"], path: "Rules"),
         .target(name: "Reporters", dependencies: ["LintEngine", "ModuleObject"]),
         .executableTarget(
@@ -39,7 +42,9 @@ let package = Package(
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "FixtureSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"]),
+        .testTarget(
+            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "Rules", "FixtureSupport"],
+            resources: [.copy("Resources")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"], exclude: ["Snapshots"]),
     ]
 )

@@ -41,7 +41,7 @@ ROOT=$CACHE/root
 KABI=${KABI:-6.1.0-50}
 KBUILD_HOST=/usr/lib/linux-kbuild-6.1
 
-MODULES="fx_clean fx_exitref fx_noexit fx_undef"
+MODULES="fx_clean fx_exitref fx_noexit fx_undef fx_initref"
 # modules that must reach the .ko despite unresolved symbols
 WARN_MODULES="fx_undef"
 

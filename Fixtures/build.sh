@@ -7,6 +7,11 @@
 #   Fixtures/build.sh                 # as root: installs missing packages first
 #   KDIR=/path/to/headers Fixtures/build.sh
 #
+# Fixtures/build-6.12.sh runs this script against headers unpacked from
+# .debs (not installed); it sets FX_UNPACKED_ROOT (the dpkg-deb -x root,
+# mapped back to / in debug info), FX_KERNEL (the label in BUILD-INFO) and
+# FX_PKG_INFO (a file with the package lines for BUILD-INFO).
+#
 # Every run starts from scratch (fresh temp build dirs) and replaces the
 # output directory's generated files, so it is idempotent. The unsigned .ko
 # files are byte-identical between runs; fx_clean.signed.ko is not, because
@@ -21,13 +26,16 @@ KDIR=${KDIR:-$DEFAULT_KDIR}
 HEADERS_PKG=linux-headers-6.1.0-50-amd64
 KBUILD_PKG=linux-kbuild-6.1
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+FX_UNPACKED_ROOT=${FX_UNPACKED_ROOT:-}
+FX_KERNEL=${FX_KERNEL:-6.1}
+FX_PKG_INFO=${FX_PKG_INFO:-}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_owner)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_owner)
 # Also installed with their DWARF removed (strip --strip-debug) under
-# Fixtures/stripped/linux-6.1-amd64/, for the rules that fall back without debug info.
+# Fixtures/stripped/<output dir name>/, for the rules that fall back without debug info.
 STRIPPED=(fx_owner fx_owner_ok)
-STRIPPED_OUT=${STRIPPED_OUT:-$HERE/stripped/linux-6.1-amd64}
+STRIPPED_OUT=${STRIPPED_OUT:-$HERE/stripped/$(basename "$OUT")}
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)
 # Refused by modpost (license errors are fatal even with KBUILD_MODPOST_WARN=1):
@@ -39,7 +47,8 @@ note() { echo "build.sh: $*" >&2; }
 
 # ---------------------------------------------------------------- packages
 ensure_packages() {
-	local pkgs=(make gcc-12 openssl kmod binutils "$KBUILD_PKG") missing=() p
+	local pkgs=(make gcc-12 openssl kmod binutils) missing=() p
+	[ -z "$FX_UNPACKED_ROOT" ] && pkgs+=("$KBUILD_PKG")
 	[ "$KDIR" = "$DEFAULT_KDIR" ] && pkgs+=("$HEADERS_PKG")
 	for p in "${pkgs[@]}"; do
 		if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ]; then
@@ -65,14 +74,36 @@ STAGE=$WORK/out
 mkdir -p "$STAGE/modpost"
 
 # ---------------------------------------------------------------- helpers
+# Headers that ship vmlinux (6.12) make kbuild add .BTF with pahole. pahole
+# 1.24 with -j (one thread per CPU, in kbuild's PAHOLE_FLAGS) now and then
+# writes the types in another order; with one thread the output is stable
+# (and equal to the usual -j result).
+pahole_args=()
+if [ -f "$KDIR/vmlinux" ]; then
+	command -v pahole >/dev/null || die "no pahole (package dwarves), needed for BTF"
+	cat >"$WORK/pahole" <<-'EOF'
+	#!/bin/sh
+	for a do
+		shift
+		[ "$a" = -j ] && a=-j1
+		set -- "$@" "$a"
+	done
+	exec pahole "$@"
+	EOF
+	chmod +x "$WORK/pahole"
+	pahole_args=(PAHOLE="$WORK/pahole")
+fi
+
 # kbuild DIR REL LOG [make args...]: build the copy in DIR; REL is the
 # neutral name (Fixtures/src/<dir>) that replaces DIR in debug info and
-# __FILE__. Returns make's exit code.
+# __FILE__ (and unpacked headers show as /usr/src/...). Returns make's exit code.
 kbuild() {
-	local dir=$1 rel=$2 log=$3
+	local dir=$1 rel=$2 log=$3 kcflags
 	shift 3
+	kcflags="-ffile-prefix-map=$dir=$rel"
+	[ -n "$FX_UNPACKED_ROOT" ] && kcflags+=" -ffile-prefix-map=$FX_UNPACKED_ROOT/usr/src=/usr/src"
 	make -C "$KDIR" M="$dir" -j"$JOBS" \
-		KCFLAGS="-ffile-prefix-map=$dir=$rel" "$@" modules >"$log" 2>&1
+		KCFLAGS="$kcflags" "${pahole_args[@]}" "$@" modules >"$log" 2>&1
 }
 
 copy_src() { # copy_src NAME -> echoes a fresh build dir holding src/NAME
@@ -96,7 +127,7 @@ split_logs() {
 	assigned=$WORK/assigned.$$
 	: >"$assigned"
 	for m in $(modules_of "$dir"); do
-		grep -E "(^|[ /[])$m\\.k?o([]: ]|\$)" "$all" >"$STAGE/modpost/$m.log" || true
+		grep -E "(^|[ /[])$m(\\.k?o)?([]: ]|\$)" "$all" >"$STAGE/modpost/$m.log" || true
 		cat "$STAGE/modpost/$m.log" >>"$assigned"
 	done
 	if ! cmp -s <(sort "$all") <(sort "$assigned"); then
@@ -108,10 +139,11 @@ split_logs() {
 }
 
 # recorded_cmd CMDFILE: print the command kbuild recorded in a .<target>.cmd
-# file (a make fragment "cmd_<target> := <command>"), unescaped by make.
+# file (a make fragment "cmd_<target> := <command>", "savedcmd_<target>" since
+# 6.2), unescaped by make.
 recorded_cmd() {
 	local f=$1 var
-	var=$(sed -n '1s/^\(cmd_[^ ]*\) := .*/\1/p' "$f")
+	var=$(sed -n '1s/^\(\(saved\)\{0,1\}cmd_[^ ]*\) := .*/\1/p' "$f")
 	[ -n "$var" ] || die "unexpected format of $f"
 	# Only line 1 (the command); the rest are dependency rules.
 	{ printf 'pound := \\#\n'; sed -n 1p "$f"; printf '$(info $(%s))\nall: ;@:\n' "$var"; } |
@@ -161,7 +193,7 @@ for spec in "${FORCED[@]}"; do
 	defs=()
 	for m in $forced; do defs+=("CFLAGS_$m.o=-DFX_FORCE_LICENSE"); done
 	note "building $name (license temporarily forced for: $forced)"
-	kbuild "$dir" "$rel" "$WORK/$name.forced.log" "${defs[@]}" ||
+	kbuild "$dir" "$rel" "$WORK/$name.forced.log" V=1 "${defs[@]}" ||
 		{ cat "$WORK/$name.forced.log" >&2; die "forced build of $name failed"; }
 
 	# 3. Recompile each forced .o with kbuild's recorded command minus the
@@ -170,12 +202,22 @@ for spec in "${FORCED[@]}"; do
 		cmd=$(recorded_cmd "$dir/.$m.o.cmd")
 		[[ $cmd == *" -DFX_FORCE_LICENSE"* ]] || die "define not found in .$m.o.cmd"
 		cmd=${cmd// -DFX_FORCE_LICENSE/}
-		(cd "$KDIR" && sh -c "$cmd") || die "recompiling $m.o failed"
+		# objtool since 6.2 takes the architecture from the environment make exports
+		(cd "$KDIR" && SRCARCH=x86 sh -c "$cmd") || die "recompiling $m.o failed"
 		cmp -s "$dir/$m.o" "$refused/$m.o" ||
 			die "recompiled $m.o differs from the refused build's $m.o"
 		cmd=$(recorded_cmd "$dir/.$m.ko.cmd")
 		rm -f "$dir/$m.ko"
 		(cd "$KDIR" && sh -c "$cmd") || die "relinking $m.ko failed"
+		# Headers that ship vmlinux (6.12) add BTF after the link; modfinal does
+		# not record that command, so take it from the V=1 log (the else branch
+		# of "if [ ! -f vmlinux ]; then ...; else <pahole>; <resolve_btfids>; fi;").
+		if [ -f "$KDIR/vmlinux" ]; then
+			cmd=$(grep -F -- "--btf_base vmlinux $dir/$m.ko;" "$WORK/$name.forced.log" |
+				sed -n 's/^.*; else \(.*\) fi;$/\1/p' | tail -n1 || true)
+			[ -n "$cmd" ] || die "no BTF command for $m.ko in the V=1 log"
+			(cd "$KDIR" && sh -c "$cmd") || die "BTF for $m.ko failed"
+		fi
 	done
 	collect "$dir"
 done
@@ -184,6 +226,9 @@ done
 for ko in "$STAGE"/*.ko; do
 	if grep -qaF "$WORK" "$ko"; then
 		die "$(basename "$ko") contains the temp build path $WORK"
+	fi
+	if [ -n "$FX_UNPACKED_ROOT" ] && grep -qaF "$FX_UNPACKED_ROOT" "$ko"; then
+		die "$(basename "$ko") contains the unpacked headers path $FX_UNPACKED_ROOT"
 	fi
 done
 
@@ -213,17 +258,29 @@ cp "$KDIR/Module.symvers" "$STAGE/Module.symvers"
 pkgver() { dpkg-query -W -f='${Package} ${Version}\n' "$1" 2>/dev/null || echo "$1 (not installed)"; }
 kconf() { sed -n "s/^$1=//p" "$KDIR/.config"; }
 {
-	echo "# modlint fixtures for linux 6.1 / amd64, generated by Fixtures/build.sh"
-	echo "headers-dir: $KDIR"
-	echo "headers: $(pkgver "$HEADERS_PKG")"
-	echo "headers-common: $(pkgver linux-headers-6.1.0-50-common)"
-	echo "kbuild: $(pkgver "$KBUILD_PKG")"
+	if [ -n "$FX_UNPACKED_ROOT" ]; then
+		echo "# modlint fixtures for linux $FX_KERNEL / amd64, generated by Fixtures/build-$FX_KERNEL.sh"
+		echo "headers-dir: ${KDIR#"$FX_UNPACKED_ROOT"} (unpacked from the .debs, not installed)"
+		cat "$FX_PKG_INFO"
+	else
+		echo "# modlint fixtures for linux 6.1 / amd64, generated by Fixtures/build.sh"
+		echo "headers-dir: $KDIR"
+		echo "headers: $(pkgver "$HEADERS_PKG")"
+		echo "headers-common: $(pkgver linux-headers-6.1.0-50-common)"
+		echo "kbuild: $(pkgver "$KBUILD_PKG")"
+	fi
 	echo "vermagic: $(modinfo -F vermagic "$STAGE/fx_clean.ko" | sed 's/[[:space:]]*$//')"
 	echo "CONFIG_CC_VERSION_TEXT: $(kconf CONFIG_CC_VERSION_TEXT)"
 	echo "gcc: $(gcc-12 --version | head -n1)"
 	echo "ld: $(ld --version | head -n1)"
 	echo "openssl (signing): $(openssl version | cut -d' ' -f1-2)"
-	echo "KCFLAGS: -ffile-prefix-map=<temp build dir>=Fixtures/src/<dir>"
+	if [ -n "$FX_UNPACKED_ROOT" ]; then
+		echo "KCFLAGS: -ffile-prefix-map=<temp build dir>=Fixtures/src/<dir> -ffile-prefix-map=<unpacked root>/usr/src=/usr/src"
+	else
+		echo "KCFLAGS: -ffile-prefix-map=<temp build dir>=Fixtures/src/<dir>"
+	fi
+	[ ${#pahole_args[@]} -gt 0 ] &&
+		echo "PAHOLE: pahole with kbuild's -j replaced by -j1 (reproducible .BTF)"
 	echo "plain builds: ${PLAIN_DIRS[*]}"
 	echo "KBUILD_MODPOST_WARN=1 builds: ${WARN_DIRS[*]}"
 	echo "forced past modpost: ${FORCED[*]#*:}"

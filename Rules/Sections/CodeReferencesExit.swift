@@ -14,14 +14,16 @@ public struct CodeReferencesExit: Rule {
         kernelVersions: "all",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
+            RuleExample(fixture: "linux-6.1-armhf/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
+            RuleExample(fixture: "linux-6.12-amd64/fx_exitref.ko", expected: ["fx_normal_function -> fx_teardown"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
         ])
 
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        SectionReference.scan(context.module, from: .text, to: .exitSection).map {
-            $0.diagnostic(Self.description, in: context)
+        SectionReference.scan(context, from: .text, to: [.exitSection]).map {
+            $0.diagnostic(Self.description, in: context, why: SectionReference.discardedWhenBuiltIn)
         }
     }
 }

@@ -13,6 +13,9 @@ struct SectionReference: Sendable, Hashable {
     /// Address in `toSection` that is referenced.
     let toAddress: UInt64
 
+    static let discardedWhenBuiltIn = "which is discarded when the code is built in"
+    static let freedAfterInit = "which is freed once the module's init has run"
+
     /// `fx_normal_function+0xa`, or `.text+0x4a` without a symbol.
     var fromDescription: String {
         "\(fromSymbol ?? fromSection)+0x\(String(fromOffset, radix: 16))"
@@ -22,22 +25,27 @@ struct SectionReference: Sendable, Hashable {
         toSymbol ?? "\(toSection)+0x\(String(toAddress, radix: 16))"
     }
 
-    /// Every relocation from a section of class `from` to one of class `to`, in section and
-    /// offset order, with the whitelist applied. The to-address of a relocation against a
-    /// section symbol is `addend` plus the PC bias of branch relocations in code; the named
-    /// target is the function or object holding that address (modpost looks the addend up
-    /// without the bias and can name the function before the real target).
-    static func scan(_ module: ModuleObject, from: SectionClass, to: SectionClass) -> [SectionReference] {
+    /// Every relocation from a section of class `from` to one of class `to` under the
+    /// profile's section table, in section and offset order, with modpost's whitelist applied.
+    /// The to-address of a relocation against a section symbol is `addend` plus the PC bias of
+    /// branch relocations in code; the named target is the function or object holding that
+    /// address (modpost looks the addend up without the bias and can name the function before
+    /// the real target).
+    static func scan(_ context: ModuleContext, from: SectionClass, to: Set<SectionClass>) -> [SectionReference] {
+        let module = context.module
+        let table = SectionTable.forContext(context)
         let sections = module.sections
         var locator: SymbolLocator?
         var result: [SectionReference] = []
         let decoder = module.decoder
+        // Classified once per section: the loop below runs once per relocation.
+        let classes = sections.map { table.classOf($0.name) }
         for relocationSection in module.relocationSections {
             let fromSection = sections[relocationSection.targetSectionIndex]
-            guard SectionClass.of(fromSection.name) == from else { continue }
+            guard classes[fromSection.index] == from else { continue }
             for relocation in relocationSection.relocations {
                 let symbol = module.symbols[relocation.symbolIndex]
-                guard let toIndex = symbol.sectionIndex, SectionClass.of(sections[toIndex].name) == to else { continue }
+                guard let toIndex = symbol.sectionIndex, let toClass = classes[toIndex], to.contains(toClass) else { continue }
                 if locator == nil { locator = SymbolLocator(module: module) }
                 let bias = fromSection.isExecutable ? decoder.pcBias(type: relocation.type) : 0
                 let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend &+ bias)
@@ -48,21 +56,22 @@ struct SectionReference: Sendable, Hashable {
                     toSymbol = locator!.symbol(containing: address, inSection: toIndex)?.name
                 }
                 let fromSymbol = locator!.symbol(before: relocation.offset, inSection: fromSection.index)
-                if ReferenceWhitelist.allows(fromClass: from, fromSymbol: fromSymbol?.name) { continue }
-                result.append(SectionReference(
+                let reference = SectionReference(
                     fromSection: fromSection.name, fromSymbol: fromSymbol?.name,
                     fromOffset: relocation.offset - (fromSymbol?.value ?? 0),
-                    toSection: sections[toIndex].name, toSymbol: toSymbol, toAddress: address))
+                    toSection: sections[toIndex].name, toSymbol: toSymbol, toAddress: address)
+                if table.allows(reference, from: from, to: toClass) { continue }
+                result.append(reference)
             }
         }
         return result
     }
 
     /// The finding for this reference, in modpost's terms, with `note` appended to the message.
-    func diagnostic(_ rule: RuleDescription, in context: ModuleContext, note: String = "") -> Diagnostic {
+    func diagnostic(_ rule: RuleDescription, in context: ModuleContext, why: String, note: String = "") -> Diagnostic {
         context.diagnostic(
             rule,
-            "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), which is discarded when the code is built in" + note,
+            "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), \(why)" + note,
             symbol: fromSymbol, section: fromSection, offset: fromOffset,
             targetSymbol: toDescription, targetSection: toSection,
             location: fromSymbol.flatMap { context.debugInfo?.declaration(of: $0) })

@@ -1,5 +1,27 @@
-/// The choices of one run that are not inputs: which rules, and from which severity on the
-/// run fails.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rule codes that apply to findings whose module (name or path) or symbol matches a glob.
+public struct PatternIgnore: Sendable, Hashable {
+    public let pattern: String
+    /// Codes or code prefixes.
+    public let codes: [String]
+
+    public init(pattern: String, codes: [String]) {
+        self.pattern = pattern
+        self.codes = codes
+    }
+
+    func covers(_ code: String) -> Bool { codes.contains { code.hasPrefix($0) } }
+
+    /// Shell glob (fnmatch(3)); `*` also matches `/`, so `drivers/*` covers a whole subtree.
+    func matches(_ text: String) -> Bool { fnmatch(pattern, text, 0) == 0 }
+}
+
+/// The choices of one run that are not inputs: which rules, at which severity, what is
+/// ignored where, and from which severity on the run fails. Read from `.modlint.yml`
+/// (`ConfigurationFile`) and the command line.
 public struct Configuration: Sendable, Hashable {
     /// Rule codes or code prefixes to run (`U`, `X00`, `U001`); nil runs every default rule.
     public var select: [String]?
@@ -7,14 +29,33 @@ public struct Configuration: Sendable, Hashable {
     public var ignore: [String]
     /// Findings at or above this severity make the exit code 1.
     public var failOn: Severity
+    /// Severity by rule code, instead of the rule's default.
+    public var severity: [String: Severity]
+    /// Codes not reported for modules whose name or path matches.
+    public var perModuleIgnores: [PatternIgnore]
+    /// Codes not reported for findings whose symbol or referenced symbol matches.
+    public var perSymbolIgnores: [PatternIgnore]
+    /// Section rules also treat `.rodata`, `.data.rel.ro` and every `.data.*` section as places
+    /// references come from, which modpost does not.
+    public var strictSections: Bool
+    /// The file this was read from, if any.
+    public var source: String?
     /// A module that a debug-info rule could not check (no or unreadable DWARF) is an error,
     /// not a note.
     public var requireDebugInfo: Bool
 
-    public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error, requireDebugInfo: Bool = false) {
+    public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error,
+                severity: [String: Severity] = [:], perModuleIgnores: [PatternIgnore] = [],
+                perSymbolIgnores: [PatternIgnore] = [], strictSections: Bool = false, source: String? = nil,
+                requireDebugInfo: Bool = false) {
         self.select = select
         self.ignore = ignore
         self.failOn = failOn
+        self.severity = severity
+        self.perModuleIgnores = perModuleIgnores
+        self.perSymbolIgnores = perSymbolIgnores
+        self.strictSections = strictSections
+        self.source = source
         self.requireDebugInfo = requireDebugInfo
     }
 
@@ -25,5 +66,23 @@ public struct Configuration: Sendable, Hashable {
         if ignore.contains(where: matches) { return false }
         guard let select else { return true }
         return select.contains(where: matches)
+    }
+
+    /// The findings of a run as this configuration wants them: ignored ones dropped, severities
+    /// overridden. Order is kept.
+    public func apply(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.compactMap { diagnostic in
+            if diagnostic.code != "E001" {
+                if perModuleIgnores.contains(where: { $0.covers(diagnostic.code) && ($0.matches(diagnostic.module) || $0.matches(diagnostic.path)) }) {
+                    return nil
+                }
+                let symbols = [diagnostic.symbol, diagnostic.targetSymbol].compactMap { $0 }
+                if perSymbolIgnores.contains(where: { ignore in ignore.covers(diagnostic.code) && symbols.contains(where: ignore.matches) }) {
+                    return nil
+                }
+            }
+            guard let severity = severity[diagnostic.code], severity != diagnostic.severity else { return diagnostic }
+            return diagnostic.with(severity: severity)
+        }
     }
 }

@@ -30,18 +30,30 @@ public struct Linter: Sendable {
     public let kernel: KernelSymbolIndex
     public let configuration: Configuration
     public let jobs: Int
+    /// `--kernel-version`: the target kernel for every module, instead of each one's vermagic.
+    public let kernelVersion: KernelVersion?
 
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, kernelVersion: KernelVersion? = nil) {
         self.rules = rules
         self.kernel = kernel
         self.configuration = configuration
         self.jobs = max(1, jobs)
+        self.kernelVersion = kernelVersion
     }
 
-    public func run(paths: [String]) -> LintResult {
+    /// `progress` is called from worker threads with (steps done, steps in all): one step per
+    /// file read and one per module checked.
+    public func run(paths: [String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LintResult {
         let files = InputDiscovery.discover(paths)
+        let steps = Parallel.Counter()
+        let total = files.count * 2
+        @Sendable func step() {
+            guard let progress else { return }
+            progress(steps.take() + 1, total)
+        }
         let loaded: [Result<ModuleObject, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
+            defer { step() }
             do {
                 return .success(try ModuleObject.load(path: files[index]))
             } catch let error as ModuleError {
@@ -55,7 +67,9 @@ public struct Linter: Sendable {
         for (index, result) in loaded.enumerated() {
             switch result {
             case .success(let module): modules.append(module)
-            case .failure(let error): diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+            case .failure(let error):
+                diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
+                step()
             }
         }
         let readModules = modules
@@ -63,13 +77,17 @@ public struct Linter: Sendable {
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
         let perModule: [([Diagnostic], UncheckedModule?)] = Parallel.map(count: readModules.count, jobs: jobs) { index in
-            let context = ModuleContext(module: readModules[index], resolver: resolver)
+            defer { step() }
+            let module = readModules[index]
+            let context = ModuleContext(module: module, resolver: resolver,
+                                        profile: KernelProfile.of(module, forced: kernelVersion),
+                                        strictSections: configuration.strictSections)
             let found = enabled.flatMap { $0.check(context) }
             switch context.debugInfoCache.state {
             case .missing:
-                return (found, UncheckedModule(path: context.module.path, module: context.module.name, error: nil))
+                return (found, UncheckedModule(path: module.path, module: module.name, error: nil))
             case .unreadable(let error):
-                return (found, UncheckedModule(path: context.module.path, module: context.module.name, error: error))
+                return (found, UncheckedModule(path: module.path, module: module.name, error: error))
             case .loaded, .notRequested:
                 return (found, nil)
             }
@@ -84,6 +102,7 @@ public struct Linter: Sendable {
                 }
             }
         }
+        diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
     }

@@ -14,11 +14,15 @@ public struct RuleExample: Sendable, Hashable {
     /// What the rule reports on the fixture: the `symbol` of each diagnostic (for reference
     /// rules, `symbol -> targetSymbol`), sorted. Empty: the fixture must not trigger the rule.
     public let expected: [String]
+    /// Run with `strict-sections: true`.
+    public let strictSections: Bool
 
-    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, expected: [String]) {
+    public init(fixture: String, alongside: [String] = [], symbols: String? = nil, strictSections: Bool = false,
+                expected: [String]) {
         self.fixture = fixture
         self.alongside = alongside
         self.symbols = symbols
+        self.strictSections = strictSections
         self.expected = expected
     }
 
@@ -71,14 +75,19 @@ public protocol InputRule: Sendable {
 public struct ModuleContext: Sendable {
     public let module: ModuleObject
     public let resolver: SymbolResolver
+    public let profile: KernelProfile
+    /// `strict-sections` of the configuration.
+    public let strictSections: Bool
     /// The module's DWARF, read on first use only.
     public let debugInfoCache: DebugInfoCache
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
-    public init(module: ModuleObject, resolver: SymbolResolver) {
+    public init(module: ModuleObject, resolver: SymbolResolver, profile: KernelProfile? = nil, strictSections: Bool = false) {
         self.module = module
         self.resolver = resolver
+        self.profile = profile ?? KernelProfile.of(module, forced: nil)
+        self.strictSections = strictSections
         self.debugInfoCache = DebugInfoCache(module: module)
     }
 

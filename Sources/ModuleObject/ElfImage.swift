@@ -34,10 +34,12 @@ final class ElfImage {
         guard size <= maximumFileSize else {
             throw ModuleError.tooLarge("\(size) bytes, the limit is \(maximumFileSize)")
         }
-        guard size >= 16 else { throw size >= 4 ? ModuleError.truncated("\(size) bytes, shorter than an ELF identification") : ModuleError.notELF }
         var ident = [UInt8](repeating: 0, count: 16)
-        guard pread(fd, &ident, 16, 0) == 16 else { throw ModuleError.truncated("cannot read the ELF identification") }
-        guard ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else { throw ModuleError.notELF }
+        let identLength = pread(fd, &ident, 16, 0)
+        guard identLength >= 4, ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else {
+            throw ModuleError.notELF
+        }
+        guard identLength == 16 else { throw ModuleError.truncated("\(size) bytes, shorter than an ELF identification") }
 
         guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
             throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")

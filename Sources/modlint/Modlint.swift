@@ -24,7 +24,7 @@ struct Modlint: ParsableCommand {
         commandName: "modlint",
         abstract: "A static analyser for Linux kernel modules.",
         version: modlintVersion,
-        subcommands: [Check.self, RulesCommand.self, Explain.self],
+        subcommands: [Check.self, RulesCommand.self, Explain.self, ConfigCommand.self],
         defaultSubcommand: Check.self)
 
     static func main() {
@@ -33,6 +33,9 @@ struct Modlint: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
+        } catch let error as ConfigurationError {
+            printError("error: \(error)")
+            Glibc.exit(ExitStatus.usage)
         } catch {
             if exitCode(for: error) == .success {
                 Modlint.exit(withError: error)
@@ -43,8 +46,62 @@ struct Modlint: ParsableCommand {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+extension ReportFormat: ExpressibleByArgument {}
+extension ColourChoice: ExpressibleByArgument {}
+
+/// Which rules run, how severe they are, and what fails the run.
+struct RuleOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: the nearest .modlint.yml from the current directory upwards).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only these rule codes, prefixes or names (comma-separated, e.g. U,X001); replaces the file's select.", valueName: "codes"))
+    var select: String?
+
+    @Option(name: .long, help: ArgumentHelp("Skip these rule codes, prefixes or names (comma-separated); added to the file's ignore.", valueName: "codes"))
+    var ignore: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with 1 when a finding has this severity or more: error (default), warning or note.", valueName: "severity"))
+    var failOn: String?
+
+    private func codes(_ list: String?) -> [String] {
+        (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func resolve() throws(ConfigurationError) -> Configuration {
+        try ConfigurationFile.resolve(
+            configPath: config, directory: FileManager.default.currentDirectoryPath,
+            select: select.map { _ in codes(select) }, ignore: codes(ignore), failOn: failOn,
+            rules: Registry.all.descriptions)
+    }
+}
+
+/// What is written where.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Output format (repeatable: each --output FILE belongs to the --format before it; one format may go to stdout).", valueName: "format"))
+    var format: [ReportFormat] = []
+
+    @Option(name: .long, help: ArgumentHelp("Write the --format before it to FILE instead of stdout (repeatable).", valueName: "file"))
+    var output: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Colour in text output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.", valueName: "when"))
+    var color: ColourChoice = .auto
+
+    func targets() throws(ConfigurationError) -> [OutputTarget] {
+        var options = OutputPlan.options(inArguments: Array(CommandLine.arguments.dropFirst()))
+        let typed = options.compactMap { if case .format(let name) = $0 { return name } else { return nil } }
+        if typed != format.map(\.rawValue) || options.count != format.count + output.count {
+            options = format.map { .format($0.rawValue) } + output.map { .output($0) }
+        }
+        return try OutputPlan.pair(options)
+    }
+}
+
+struct BaselineOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Do not report the findings recorded in this baseline; say which entries no longer occur.", valueName: "file"))
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Record every finding of this run in FILE (sorted JSON keyed on code, module and subject).", valueName: "file"))
+    var writeBaseline: String?
 }
 
 struct Check: ParsableCommand {
@@ -54,20 +111,12 @@ struct Check: ParsableCommand {
     @Argument(help: "Module files and directories (walked recursively for *.ko).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "A kernel symbol table: Module.symvers (repeatable).")
+    @Option(name: .long, help: ArgumentHelp("A kernel symbol table: Module.symvers (repeatable).", valueName: "file"))
     var symbols: [String] = []
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
-
-    @Option(name: .long, help: "Only these rule codes or prefixes (comma-separated, e.g. U,X001).")
-    var select: String?
-
-    @Option(name: .long, help: "Skip these rule codes or prefixes (comma-separated).")
-    var ignore: String?
-
-    @Option(name: .customLong("fail-on"), help: "Exit with 1 when a finding has this severity or more: error, warning or note.")
-    var failOn: String = "error"
+    @OptionGroup var rules: RuleOptions
+    @OptionGroup var outputs: OutputOptions
+    @OptionGroup var baselines: BaselineOptions
 
     @Option(name: .long, help: "Parallel jobs (default: all cores).")
     var jobs: Int?
@@ -78,18 +127,15 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no module or directory given") }
-        guard Severity(rawValue: failOn) != nil else { throw ValidationError("--fail-on must be error, warning or note, not '\(failOn)'") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        for code in codes(select) + codes(ignore) where !Registry.all.descriptions.contains(where: { $0.code.hasPrefix(code) }) {
-            throw ValidationError("unknown rule code '\(code)' (see `modlint rules`)")
-        }
-    }
-
-    private func codes(_ list: String?) -> [String] {
-        (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
     }
 
     func run() throws {
+        var configuration = try rules.resolve()
+        if requireDebugInfo { configuration.requireDebugInfo = true }
+        let targets = try outputs.targets()
+        var baseline: Baseline?
+        if let path = baselines.baseline { baseline = try Baseline.load(path: path) }
         let kernel: KernelSymbolIndex
         do {
             kernel = try KernelSymbolIndex.load(paths: symbols)
@@ -100,34 +146,84 @@ struct Check: ParsableCommand {
         if symbols.isEmpty {
             printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
         }
-        let configuration = Configuration(
-            select: select.map { _ in codes(select) }, ignore: codes(ignore), failOn: Severity(rawValue: failOn) ?? .error,
-            requireDebugInfo: requireDebugInfo)
         let linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration,
                             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let result = linter.run(paths: paths)
-        let output: String
-        switch format {
-        case .text: output = TextReporter().render(result)
-        case .json: output = try JSONReporter().render(result, toolVersion: modlintVersion)
+        let environment = ProcessInfo.processInfo.environment
+        var bar: ProgressBar?
+        if ProgressBar.wanted(stderrIsTerminal: isatty(2) == 1, environment: environment) {
+            bar = ProgressBar { text in FileHandle.standardError.write(Data(text.utf8)) }
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let bar { progress = { done, total in bar.update(done: done, total: total) } }
+        var result = linter.run(paths: paths, progress: progress)
+        bar?.finish()
+
+        if let path = baselines.writeBaseline {
+            let recorded = Baseline(recording: result.diagnostics)
+            try write(recorded.encoded(), to: path)
+            printError("note: wrote \(recorded.entries.count) baseline entries for \(recorded.entries.reduce(0) { $0 + $1.count }) findings to \(path)")
+        }
+        if let baseline {
+            let outcome: Baseline.Outcome
+            (result, outcome) = baseline.apply(to: result)
+            FileHandle.standardError.write(Data(BaselineNotes.render(outcome, baseline: baselines.baseline ?? "").utf8))
+        }
+
+        let report = Report(result: result, rules: Registry.all.descriptions, toolVersion: modlintVersion)
+        for target in targets {
+            let isTerminal = target.file == nil && isatty(1) == 1
+            let colour = target.file == nil
+                ? outputs.color.enabled(isTerminal: isTerminal, environment: environment) : outputs.color == .always
+            let text = try report.render(target.format, text: TextReporter(colour: colour, grouped: isTerminal))
+            if let file = target.file {
+                try write(text, to: file)
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
         if result.unreadable > 0 { throw ExitCode(ExitStatus.unreadableInput) }
         if result.diagnostics.contains(where: { $0.severity >= configuration.failOn }) { throw ExitCode(ExitStatus.findings) }
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw ConfigurationError("cannot write \(path)")
+        }
     }
 }
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "List every rule.")
 
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Option(name: .long, help: "text (one line per rule) or json.")
+    var format: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("Write the rule pages (<CODE>.md and README.md) into DIR instead.", valueName: "dir"))
+    var markdown: String?
+
     func run() throws {
-        var out = ""
-        for rule in Registry.all.descriptions {
-            let name = rule.name.padding(toLength: 28, withPad: " ", startingAt: 0)
-            let severity = rule.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-            out += "\(rule.code)  \(name)\(severity)\(rule.summary)\n"
+        let descriptions = Registry.all.descriptions
+        if let markdown {
+            try FileManager.default.createDirectory(atPath: markdown, withIntermediateDirectories: true)
+            for page in RuleDocumentation.pages(descriptions) {
+                try Data(page.contents.utf8).write(to: URL(fileURLWithPath: markdown).appendingPathComponent(page.name))
+            }
+            return
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        switch format {
+        case .json:
+            FileHandle.standardOutput.write(Data(try RuleDocumentation.json(descriptions).utf8))
+        case .text:
+            var out = ""
+            for rule in descriptions {
+                let name = rule.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                let severity = rule.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                out += "\(rule.code)  \(name)\(severity)\(rule.summary)\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
     }
 }
 
@@ -139,22 +235,30 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         guard let rule = Registry.all.description(of: code) else {
-            printError("error: unknown rule '\(code)' (see `modlint rules`)")
+            let known = Registry.all.descriptions.flatMap { [$0.code, $0.name] }
+            printError("error: unknown rule '\(code)'\(Suggestion.didYouMean(code, among: known)) (see `modlint rules`)")
             throw ExitCode(ExitStatus.usage)
         }
-        let text = """
-            \(rule.code) \(rule.name) (\(rule.defaultSeverity.rawValue))
+        FileHandle.standardOutput.write(Data(RuleDocumentation.text(rule).utf8))
+    }
+}
 
-            \(rule.summary)
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Check the configuration and print the effective one.")
 
-            Why: \(rule.rationale)
+    @Flag(name: .long, help: "Print the effective configuration (file and command line) as YAML.")
+    var show = false
 
-            Fix: \(rule.fix)
+    @OptionGroup var rules: RuleOptions
 
-            Kernels: \(rule.kernelVersions)
-
-            """
-        FileHandle.standardOutput.write(Data(text.utf8))
+    func run() throws {
+        let configuration = try rules.resolve()
+        if show {
+            FileHandle.standardOutput.write(Data(ConfigurationFile.render(configuration).utf8))
+        } else {
+            printError("note: configuration OK" + (configuration.source.map { " (\($0))" } ?? " (no .modlint.yml found)"))
+        }
     }
 }
 

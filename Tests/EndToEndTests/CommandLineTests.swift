@@ -21,12 +21,18 @@ import Testing
 
     /// Runs modlint in the package root, so paths in its output are as a user types them.
     static func modlint(_ arguments: String...) throws -> Run {
+        try modlint(arguments)
+    }
+
+    static func modlint(_ arguments: [String], in directory: String = Fixtures.packageRoot,
+                        environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -47,11 +53,16 @@ import Testing
         #expect(run.stderr.isEmpty)
         #expect(run.stdout == """
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
-            Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost 6.1 does not report this: it exempts symbols named *driver) [X002 data-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost of this kernel does not report it: it exempts symbols named *driver) [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
             Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_importer_prop.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_holder+0x8 (section .data) references fx_setup_data (section .init.text), which is freed once the module's init has run [X003 references-init]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_exit_calls_init+0xd (section .exit.text) references fx_late_init_helper (section .init.text), which was freed when the module's init finished [X004 init-exit-cross-reference]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_init_calls_exit+0x85 (section .init.text) references fx_cleanup_hw (section .exit.text), which is discarded when the code is built in [X004 init-exit-cross-reference]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_text_calls_init+0x1d (section .text) references fx_setup_once (section .init.text), which is freed once the module's init has run [X003 references-init]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: EXPORT_SYMBOL of fx_exported_init, which is in .init.text: freed once the module's init has run [X005 exported-init-or-exit]
             Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
@@ -61,7 +72,7 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 6 warnings, 3 notes in 12 modules
+            6 errors, 11 warnings, 3 notes in 14 modules
 
             """)
     }
@@ -95,8 +106,9 @@ import Testing
         let object = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
-        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002", "X006", "M001",
-                                                                "O001", "O002", "O002", "O001", "O001", "O001", "U001"])
+        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002",
+                                                              "X003", "X004", "X004", "X003", "X005", "X006", "M001",
+                                                              "O001", "O002", "O002", "O001", "O001", "O001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
@@ -106,7 +118,7 @@ import Testing
         // The from-function's declaration, from the module's DWARF.
         let x001Location = try #require(x001["location"] as? [String: Any])
         #expect(x001Location["file"] as? String == "Fixtures/src/fx_exitref/fx_exitref.c")
-        #expect(x001Location["line"] as? Int == 25)
+        #expect(x001Location["line"] as? Int == 27)
         #expect(x001Location["column"] as? Int == 15)
         let o001 = try #require(diagnostics.first { $0["symbol"] as? String == "fx_fops_no_owner" })
         #expect(o001["code"] as? String == "O001")
@@ -162,7 +174,7 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["E001", "M001", "O001", "O002", "U001", "U002", "X001", "X002", "X006"])
+        #expect(codes == ["E001", "M001", "O001", "O002", "U001", "U002", "X001", "X002", "X003", "X004", "X005", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

@@ -16,19 +16,29 @@ public enum Fixtures {
 
     public static func path(_ relative: String) -> String { root + "/" + relative }
 
-    /// The architectures fixtures were built for (folders `linux-6.1-<arch>` with modules).
-    public static var architectures: [String] {
+    /// The fixture trees: one folder per kernel and architecture (`6.1-amd64`, `6.12-amd64`, …),
+    /// each with its modules and the Module.symvers they were built against.
+    public static var trees: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.filter { $0.hasPrefix("linux-6.1-") }.map { String($0.dropFirst("linux-6.1-".count)) }.sorted()
+        return names.filter { $0.hasPrefix("linux-") }.map { String($0.dropFirst("linux-".count)) }.sorted()
     }
 
-    public static func modules(arch: String) -> [String] {
-        let dir = path("linux-6.1-\(arch)")
+    /// The architectures built with the 6.1 headers.
+    public static var architectures: [String] {
+        trees.filter { $0.hasPrefix("6.1-") }.map { String($0.dropFirst("6.1-".count)) }
+    }
+
+    public static func modules(tree: String) -> [String] {
+        let dir = path("linux-\(tree)")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return names.filter { $0.hasSuffix(".ko") }.sorted().map { dir + "/" + $0 }
     }
 
-    public static func symbols(arch: String) -> String { path("linux-6.1-\(arch)/Module.symvers") }
+    public static func symbols(tree: String) -> String { path("linux-\(tree)/Module.symvers") }
+
+    public static func modules(arch: String) -> [String] { modules(tree: "6.1-\(arch)") }
+
+    public static func symbols(arch: String) -> String { symbols(tree: "6.1-\(arch)") }
 
     /// Symbol tables are parsed once per test process.
     nonisolated(unsafe) private static var symbolCache: [String: KernelSymbolIndex] = [:]
@@ -44,9 +54,10 @@ public enum Fixtures {
     }
 
     /// Lints `paths` with every rule (or the `select`ed ones).
-    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, jobs: Int = 2) throws -> LintResult {
+    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, strictSections: Bool = false,
+                            jobs: Int = 2) throws -> LintResult {
         let linter = Linter(rules: Registry.all, kernel: try kernel(symbols),
-                            configuration: Configuration(select: select), jobs: jobs)
+                            configuration: Configuration(select: select, strictSections: strictSections), jobs: jobs)
         return linter.run(paths: paths)
     }
 

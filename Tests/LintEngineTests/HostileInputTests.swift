@@ -139,12 +139,12 @@ import Testing
         return result
     }
 
-    @Test(arguments: Fixtures.architectures)
-    func mutantsNeverCrashAndNeverHideTheIntactModules(arch: String) throws {
-        let intact = Fixtures.modules(arch: arch)
-        let symbols = Fixtures.symbols(arch: arch)
+    @Test(arguments: Fixtures.trees)
+    func mutantsNeverCrashAndNeverHideTheIntactModules(tree: String) throws {
+        let intact = Fixtures.modules(tree: tree)
+        let symbols = Fixtures.symbols(tree: tree)
         let alone = try Fixtures.lint(intact, symbols: symbols)
-        let dir = try Fixtures.scratchDirectory("hostile-\(arch)")
+        let dir = try Fixtures.scratchDirectory("hostile-\(tree)")
         var broken: [String: Bool] = [:]
         for (n, path) in intact.prefix(3).enumerated() {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

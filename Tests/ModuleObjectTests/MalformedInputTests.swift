@@ -35,6 +35,15 @@ import Testing
         #expect(Self.reason(Fixtures.path("broken/not-elf.ko")) == "not an ELF file")
     }
 
+    @Test func shortFiles() throws {
+        let dir = try Fixtures.scratchDirectory("short")
+        let elfStart = dir + "/elf-start.ko", empty = dir + "/empty.ko"
+        try Data([0x7f, 0x45, 0x4c, 0x46, 2, 1]).write(to: URL(fileURLWithPath: elfStart))
+        try Data().write(to: URL(fileURLWithPath: empty))
+        #expect(Self.reason(elfStart) == "truncated: 6 bytes, shorter than an ELF identification")
+        #expect(Self.reason(empty) == "not an ELF file")
+    }
+
     @Test func missingFile() {
         #expect(Self.reason(Fixtures.path("broken/does-not-exist.ko"))?.hasPrefix("cannot open:") == true)
     }

@@ -1,5 +1,6 @@
 import FixtureSupport
 import LintEngine
+import Rules
 import Testing
 
 /// The exact findings on each architecture's fixture tree, linted in one run against the
@@ -32,25 +33,38 @@ import Testing
         }
     }
 
-    /// The same sources give the same findings on every architecture; only the section gcc
-    /// chose for `fx_normal_function` (it calls a cold function) may differ.
-    static func expected(arch: String, exitCallerSection: String) -> [Expected] {
-        // s390x builds modules as PIC: initialised structures land in .data.rel.local.
-        let data = arch == "s390x" ? ".data.rel.local" : ".data"
+    /// The same sources give the same findings on every architecture and kernel; only the
+    /// section gcc chose for `fx_normal_function` (6.1: `.text.unlikely`, since it is only
+    /// reached from `__init` code, which is `__cold`) and the data section (s390x builds modules
+    /// as PIC: initialised structures land in `.data.rel.local`) differ.
+    static func expected(tree: String) -> [Expected] {
+        let data = tree.hasSuffix("-s390x") ? ".data.rel.local" : ".data"
+        let exitCaller = tree.hasPrefix("6.12-") ? ".text" : ".text.unlikely"
         var all = [
-            Expected("X001", "fx_exitref", symbol: "fx_normal_function", section: exitCallerSection,
+            Expected("X001", "fx_exitref", symbol: "fx_normal_function", section: exitCaller,
                      target: "fx_teardown", targetSection: ".exit.text"),
             Expected("X002", "fx_exitref", symbol: "fx_pdrv_nowl", section: data, target: "fx_remove2", targetSection: ".exit.text"),
             Expected("X002", "fx_exitref", symbol: "fx_platform_driver", section: data, target: "fx_remove", targetSection: ".exit.text"),
+            Expected("X003", "fx_initref", symbol: "fx_text_calls_init", section: ".text", target: "fx_setup_once", targetSection: ".init.text"),
+            Expected("X003", "fx_initref", symbol: "fx_holder", section: data, target: "fx_setup_data", targetSection: ".init.text"),
+            Expected("X004", "fx_initref", symbol: "fx_init_calls_exit", section: ".init.text", target: "fx_cleanup_hw", targetSection: ".exit.text"),
+            Expected("X004", "fx_initref", symbol: "fx_exit_calls_init", section: ".exit.text", target: "fx_late_init_helper", targetSection: ".init.text"),
+            Expected("X005", "fx_initref", symbol: "__ksymtab_fx_exported_init", section: "__ksymtab",
+                     target: "fx_exported_init", targetSection: ".init.text"),
             Expected("X006", "fx_noexit", symbol: "fx_noexit_init", section: ".gnu.linkonce.this_module"),
             Expected("U001", "fx_undef", symbol: "fx_no_such_symbol"),
         ]
-        if arch == "amd64" {
+        if tree.hasSuffix("-amd64") {
             all += [
                 Expected("U002", "fx_gplonly", symbol: "debugfs_create_dir"),
                 Expected("U002", "fx_gplonly", symbol: "ktime_get"),
                 Expected("U002", "fx_importer_prop", symbol: "fx_exported_gpl"),
                 Expected("M001", "fx_nolicense"),
+            ]
+        }
+        // The owner fixtures are built for 6.1 amd64 only.
+        if tree == "6.1-amd64" {
+            all += [
                 Expected("O001", "fx_owner", symbol: "fx_fops_no_owner", section: ".rodata"),
                 Expected("O001", "fx_owner", symbol: "fx_bdops_no_owner", section: ".rodata"),
                 Expected("O001", "fx_owner", symbol: "fx_fs_type_no_owner", section: ".data"),
@@ -62,28 +76,20 @@ import Testing
         return all
     }
 
-    /// gcc 12 moves `fx_normal_function` to .text.unlikely on every architecture: it is only
-    /// reached from `__init` code, which is `__cold`.
-    static let exitCallerSection = ["amd64": ".text.unlikely", "i386": ".text.unlikely", "armhf": ".text.unlikely",
-                                    "arm64": ".text.unlikely", "s390x": ".text.unlikely"]
-
-    @Test(arguments: Fixtures.architectures)
-    func exactDiagnostics(arch: String) throws {
-        let result = try Fixtures.lint(Fixtures.modules(arch: arch), symbols: Fixtures.symbols(arch: arch))
+    @Test(arguments: Fixtures.trees)
+    func exactDiagnostics(tree: String) throws {
+        let result = try Fixtures.lint(Fixtures.modules(tree: tree), symbols: Fixtures.symbols(tree: tree))
         #expect(result.unreadable == 0)
         let found = result.diagnostics.map(Expected.init)
-        let callerSection = found.first { $0.code == "X001" }?.section ?? "?"
-        #expect([".text", ".text.unlikely"].contains(callerSection), "\(arch): X001 from \(callerSection)")
-        if let known = Self.exitCallerSection[arch] { #expect(callerSection == known) }
-        #expect(Set(found) == Set(Self.expected(arch: arch, exitCallerSection: callerSection)), "\(arch)")
-        #expect(found.count == Set(found).count, "\(arch): a finding is reported twice")
+        #expect(Set(found) == Set(Self.expected(tree: tree)), "\(tree)")
+        #expect(found.count == Set(found).count, "\(tree): a finding is reported twice")
     }
 
     @Test func cleanFixtureHasNoFindingOnAnyArchitecture() throws {
-        for arch in Fixtures.architectures {
-            let clean = Fixtures.path("linux-6.1-\(arch)/fx_clean.ko")
-            let result = try Fixtures.lint([clean], symbols: Fixtures.symbols(arch: arch))
-            #expect(result.diagnostics.isEmpty, "\(arch): \(result.diagnostics.map(\.message))")
+        for tree in Fixtures.trees {
+            let clean = Fixtures.path("linux-\(tree)/fx_clean.ko")
+            let result = try Fixtures.lint([clean], symbols: Fixtures.symbols(tree: tree))
+            #expect(result.diagnostics.isEmpty, "\(tree): \(result.diagnostics.map(\.message))")
             #expect(result.modules == 1)
         }
     }
@@ -93,5 +99,20 @@ import Testing
         let signed = try Fixtures.lint([Fixtures.path("linux-6.1-amd64/fx_clean.signed.ko")], symbols: symbols)
         #expect(signed.modules == 1)
         #expect(signed.diagnostics.isEmpty)
+    }
+
+    /// The `*driver` note belongs to kernels whose modpost exempted such structures (< 6.10).
+    @Test func driverNoteFollowsTheTargetKernel() throws {
+        let exitref = Fixtures.path("linux-6.1-amd64/fx_exitref.ko")
+        func messages(_ version: KernelVersion?) -> [String] {
+            Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X002"]), kernelVersion: version)
+                .run(paths: [exitref]).diagnostics.filter { $0.symbol == "fx_platform_driver" }.map(\.message)
+        }
+        #expect(messages(nil).count == 1 && messages(nil)[0].hasSuffix("(modpost of this kernel does not report it: it exempts symbols named *driver)"))
+        #expect(messages(KernelVersion(6, 12)).count == 1 && !messages(KernelVersion(6, 12))[0].contains("*driver"))
+        // The 6.12 build says so itself through its vermagic.
+        let built612 = Linter(rules: Registry.all, kernel: .empty, configuration: Configuration(select: ["X002"]))
+            .run(paths: [Fixtures.path("linux-6.12-amd64/fx_exitref.ko")]).diagnostics
+        #expect(built612.count == 2 && built612.allSatisfy { !$0.message.contains("*driver") })
     }
 }

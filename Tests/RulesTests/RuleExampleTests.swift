@@ -14,11 +14,12 @@ import Testing
     func example(_ index: Int) throws {
         let (code, example) = Self.cases[index]
         let paths = ([example.fixture] + example.alongside).map(Fixtures.path)
-        let result = try Fixtures.lint(paths, symbols: example.symbols.map(Fixtures.path), select: [code])
+        let result = try Fixtures.lint(paths, symbols: example.symbols.map(Fixtures.path), select: [code],
+                                       strictSections: example.strictSections)
         let found = result.diagnostics
             .filter { $0.code == code && $0.path == Fixtures.path(example.fixture) }
             .map(\.subject).sorted()
-        #expect(found == example.expected, "\(code) on \(example.fixture)")
+        #expect(found == example.expected, "\(code) on \(example.fixture)\(example.strictSections ? " (strict)" : "")")
     }
 
     @Test func everyRuleHasATriggeringAndACleanExample() {

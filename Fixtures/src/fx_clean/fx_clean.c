@@ -10,6 +10,7 @@
 #include <linux/platform_device.h>
 #include <linux/printk.h>
 #include <linux/timekeeping.h>
+#include <linux/version.h>
 
 static int fx_clean_probe(struct platform_device *pdev)
 {
@@ -17,11 +18,19 @@ static int fx_clean_probe(struct platform_device *pdev)
 	return 0;
 }
 
+/* platform_driver.remove returns void since 6.11 */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static void fx_clean_remove(struct platform_device *pdev)
+{
+	pr_info("fx_clean: remove id %d\n", pdev->id);
+}
+#else
 static int fx_clean_remove(struct platform_device *pdev)
 {
 	pr_info("fx_clean: remove id %d\n", pdev->id);
 	return 0;
 }
+#endif
 
 static struct platform_driver fx_clean_driver = {
 	.probe = fx_clean_probe,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * modlint fixture fx_exitref (6.1 API: platform_driver.remove returns int).
+ * modlint fixture fx_exitref (platform_driver.remove returns int up to 6.10,
+ * void since 6.11).
  * Triggers X001 (code references .exit.text): fx_normal_function (.text or
  * .text.unlikely) calls the __exit function fx_teardown.
  * Triggers X002 (data references .exit.text) twice:
@@ -14,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/printk.h>
+#include <linux/version.h>
 
 void fx_normal_function(void);
 
@@ -28,6 +30,17 @@ noinline void fx_normal_function(void)
 	fx_teardown();
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static void __exit fx_remove(struct platform_device *pdev)
+{
+	pr_info("fx_exitref: remove %s\n", pdev->name);
+}
+
+static void __exit fx_remove2(struct platform_device *pdev)
+{
+	pr_info("fx_exitref: remove2 id %d\n", pdev->id);
+}
+#else
 static int __exit fx_remove(struct platform_device *pdev)
 {
 	pr_info("fx_exitref: remove %s\n", pdev->name);
@@ -39,6 +52,7 @@ static int __exit fx_remove2(struct platform_device *pdev)
 	pr_info("fx_exitref: remove2 id %d\n", pdev->id);
 	return 0;
 }
+#endif
 
 static struct platform_driver fx_platform_driver = {
 	.remove = fx_remove,
