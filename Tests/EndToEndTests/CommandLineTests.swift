@@ -126,7 +126,7 @@ import Testing
         #expect(o001["offset"] as? Int == 0)
         let o001Location = try #require(o001["location"] as? [String: Any])
         #expect(o001Location["file"] as? String == "Fixtures/src/fx_owner/fx_owner.c")
-        #expect(o001Location["line"] as? Int == 35)
+        #expect(o001Location["line"] as? Int == 36)
         // Every key is present: a finding without a declaration has "location": null.
         #expect(diagnostics.allSatisfy { $0.keys.contains("location") })
         let m001 = try #require(diagnostics.first { $0["code"] as? String == "M001" })

@@ -20,6 +20,7 @@
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/printk.h>
+#include <linux/version.h>
 
 static int fx_open(struct inode *inode, struct file *file)
 {
@@ -43,7 +44,12 @@ static const struct file_operations fx_fops_with_owner = {
 	.read = fx_read,
 };
 
+/* 6.5 changed block_device_operations.open to take the gendisk and a blk_mode_t. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static int fx_bd_open(struct gendisk *disk, blk_mode_t mode)
+#else
 static int fx_bd_open(struct block_device *bdev, fmode_t mode)
+#endif
 {
 	return 0;
 }
