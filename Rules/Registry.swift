@@ -15,6 +15,11 @@ public enum Registry {
         NoExitFunction(),
         MissingOwner(),
         RedundantOwner(),
+        DuplicateDeviceID(),
+        DeviceIDInTwoTables(),
+        UnterminatedDeviceTable(),
+        DeviceTableSize(),
+        AliasClaimedElsewhere(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

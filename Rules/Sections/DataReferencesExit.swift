@@ -1,4 +1,5 @@
 import LintEngine
+import ModuleObject
 
 /// X002: data (typically a driver structure's `.remove`) points at `__exit` code.
 public struct DataReferencesExit: Rule {

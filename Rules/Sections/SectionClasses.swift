@@ -1,4 +1,5 @@
 import LintEngine
+import ModuleObject
 
 /// What a section is for, as far as references between sections go.
 enum SectionClass: Sendable, Hashable {

@@ -74,12 +74,13 @@ public struct Linter: Sendable {
         }
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules))
+        let aliases = RunAliases(modules: readModules)
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
         let perModule: [([Diagnostic], UncheckedModule?)] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             defer { step() }
             let module = readModules[index]
-            let context = ModuleContext(module: module, resolver: resolver,
+            let context = ModuleContext(module: module, resolver: resolver, aliases: aliases,
                                         profile: KernelProfile.of(module, forced: kernelVersion),
                                         strictSections: configuration.strictSections)
             let found = enabled.flatMap { $0.check(context) }

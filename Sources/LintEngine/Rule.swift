@@ -78,14 +78,18 @@ public struct ModuleContext: Sendable {
     public let profile: KernelProfile
     /// `strict-sections` of the configuration.
     public let strictSections: Bool
+    /// The aliases every module of the run claims (tree-level fact for D005).
+    public let aliases: RunAliases
     /// The module's DWARF, read on first use only.
     public let debugInfoCache: DebugInfoCache
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
-    public init(module: ModuleObject, resolver: SymbolResolver, profile: KernelProfile? = nil, strictSections: Bool = false) {
+    public init(module: ModuleObject, resolver: SymbolResolver, aliases: RunAliases = .empty,
+                profile: KernelProfile? = nil, strictSections: Bool = false) {
         self.module = module
         self.resolver = resolver
+        self.aliases = aliases
         self.profile = profile ?? KernelProfile.of(module, forced: nil)
         self.strictSections = strictSections
         self.debugInfoCache = DebugInfoCache(module: module)

@@ -13,6 +13,8 @@ public struct ModuleObject: Sendable {
     public let thisModule: ThisModule?
     /// A module signature (`~Module signature appended~`) follows the ELF data.
     public let isSigned: Bool
+    /// Every MODULE_DEVICE_TABLE, with its bytes copied out of the file and decoded.
+    public let deviceTables: [DeviceTable]
 
     /// The module name the kernel uses: `name=` from `.modinfo`, else the name in
     /// `__this_module`, else the file name without `.ko` and with `-` turned into `_`.
@@ -58,7 +60,7 @@ public struct ModuleObject: Sendable {
 
     public init(path: String, identity: ElfIdentity, fileSize: UInt64, sections: [Section], symbols: [Symbol],
                 relocationSections: [RelocationSection], modinfo: ModuleInfo, versions: [SymbolVersion],
-                exports: [ExportedSymbol], thisModule: ThisModule?, isSigned: Bool) {
+                exports: [ExportedSymbol], thisModule: ThisModule?, isSigned: Bool, deviceTables: [DeviceTable] = []) {
         self.path = path
         self.identity = identity
         self.fileSize = fileSize
@@ -70,6 +72,7 @@ public struct ModuleObject: Sendable {
         self.exports = exports
         self.thisModule = thisModule
         self.isSigned = isSigned
+        self.deviceTables = deviceTables
     }
 
     static let signatureMagic = Array("~Module signature appended~\n".utf8)
@@ -95,10 +98,13 @@ public struct ModuleObject: Sendable {
             let magic = signatureMagic
             let signed = image.file.count >= magic.count
                 && image.file.bytes(offset: image.file.count - magic.count, length: magic.count) == magic
+            let deviceTables = DeviceTable.find(symbols: symbols, sections: sections, identity: image.identity,
+                                                kernel: modinfo.vermagic.flatMap(KernelVersion.init(vermagic:)),
+                                                contents: image.contents(of:))
             return ModuleObject(
                 path: path, identity: image.identity, fileSize: UInt64(image.file.count), sections: sections,
                 symbols: symbols, relocationSections: relocations, modinfo: modinfo, versions: versions,
-                exports: exports, thisModule: thisModule, isSigned: signed)
+                exports: exports, thisModule: thisModule, isSigned: signed, deviceTables: deviceTables)
         }
     }
 }

@@ -24,7 +24,7 @@ struct Modlint: ParsableCommand {
         commandName: "modlint",
         abstract: "A static analyser for Linux kernel modules.",
         version: modlintVersion,
-        subcommands: [Check.self, RulesCommand.self, Explain.self, ConfigCommand.self],
+        subcommands: [Check.self, RulesCommand.self, Explain.self, ConfigCommand.self, Info.self],
         defaultSubcommand: Check.self)
 
     static func main() {

@@ -52,6 +52,21 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.isEmpty)
         #expect(run.stdout == """
+            Fixtures/linux-6.1-amd64/fx_devtab_clean.ko: note: modalias 'usb:v0BDAp8153d0[1-9]*dc*dsc*dp*ic*isc*ip*in*' is also claimed by fx_devtab_dup ('usb:v0BDAp8153d*dc*dsc*dp*ic*isc*ip*in*'): modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_clean.ko: note: modalias 'usb:v0BDAp8153d[1-2]*dc*dsc*dp*ic*isc*ip*in*' is also claimed by fx_devtab_dup ('usb:v0BDAp8153d*dc*dsc*dp*ic*isc*ip*in*'): modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: note: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_rival: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: note: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_rival: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: note: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_rival: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: of device table entry fx_of_ids[2] matches the same devices as fx_of_ids[0] (of:N*T*Cmodlint,fx-dup): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: usb device table entry fx_usb_ids[2] matches the same devices as fx_usb_ids[0] (usb:v1D6Bp0002d*dc*dsc*dp*ic*isc*ip*in*): it can never match [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[0] is also in fx_pci_ids_extra as fx_pci_ids_extra[1] (pci:v00008086d00001234sv*sd*bc*sc*i*) [D002 device-id-in-two-tables]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[2] matches the same devices as fx_pci_ids[0] (pci:v00008086d00001234sv*sd*bc*sc*i*): it can never match [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[3] matches the same devices as fx_pci_ids[1] (pci:v00008086d00005678sv*sd*bc*sc*i*): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_ptr.ko: warning: of device table entry fx_ptr_of_ids[2] matches the same devices as fx_ptr_of_ids[0] (of:N*T*Cmodlint,fx-ptr-a): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_ptr.ko: warning: of device table entry fx_ptr_of_ids[3] matches the same devices as fx_ptr_of_ids[1] (of:N*T*Cmodlint,fx-ptr-b): it can never match [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
+            Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost of this kernel does not report it: it exempts symbols named *driver) [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
@@ -72,7 +87,7 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            6 errors, 11 warnings, 3 notes in 14 modules
+            6 errors, 18 warnings, 11 notes in 18 modules
 
             """)
     }
@@ -106,9 +121,10 @@ import Testing
         let object = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
-        #expect(diagnostics.map { $0["code"] as? String } == ["X002", "X002", "X001", "U002", "U002", "U002",
-                                                              "X003", "X004", "X004", "X003", "X005", "X006", "M001",
-                                                              "O001", "O002", "O002", "O001", "O001", "O001", "U001"])
+        #expect(diagnostics.map { $0["code"] as? String } == ["D005", "D005", "D005", "D005", "D005", "D001", "D001", "D002", "D001", "D001",
+                                                              "D001", "D001", "D005", "D005", "D005", "X002", "X002", "X001", "U002", "U002",
+                                                              "U002", "X003", "X004", "X004", "X003", "X005", "X006", "M001", "O001", "O002",
+                                                              "O002", "O001", "O001", "O001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
@@ -174,7 +190,7 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["E001", "M001", "O001", "O002", "U001", "U002", "X001", "X002", "X003", "X004", "X005", "X006"])
+        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "E001", "M001", "O001", "O002", "U001", "U002", "X001", "X002", "X003", "X004", "X005", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

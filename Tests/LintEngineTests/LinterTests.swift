@@ -1,6 +1,6 @@
 import FixtureSupport
 import Foundation
-import LintEngine
+@testable import LintEngine
 import Rules
 import Testing
 
@@ -20,7 +20,7 @@ import Testing
         #expect(Set(onlyX.diagnostics.map(\.code)) == ["X001", "X002", "X003", "X004", "X005", "X006"])
         let linter = Linter(rules: Registry.all, kernel: try Fixtures.kernel(Self.symbols),
                             configuration: Configuration(ignore: ["u", "X00"]))
-        #expect(Set(linter.run(paths: Self.amd64).diagnostics.map(\.code)) == ["M001", "O001", "O002"])
+        #expect(Set(linter.run(paths: Self.amd64).diagnostics.map(\.code)) == ["M001", "D001", "D002", "D005", "O001", "O002"])
     }
 
     @Test func unreadableInputIsNeverSwitchedOff() throws {
@@ -67,5 +67,25 @@ import Testing
     @Test func findsEveryFixtureModule() {
         let found = InputDiscovery.discover([Fixtures.path("linux-6.1-amd64")])
         #expect(found == Fixtures.modules(arch: "amd64"), "\(found)")
+    }
+}
+
+@Suite struct RunAliasMatchingTests {
+    @Test func longestLiteralSkipsGlobSyntax() {
+        #expect(RunAliases.longestLiteral("of:N*T*Cmodlint,fx-otherC*") == Array("Cmodlint,fx-otherC".utf8))
+        #expect(RunAliases.longestLiteral("usb:v0BDAp8153d0[1-9]*dc*") == Array("usb:v0BDAp8153d0".utf8))
+        #expect(RunAliases.longestLiteral("acpi*:PNP0C0A:*") == Array(":PNP0C0A:".utf8))
+        #expect(RunAliases.longestLiteral("*") == [])
+    }
+
+    @Test func containsFindsTheNeedleAnywhere() {
+        func contains(_ text: String, _ needle: String) -> Bool {
+            Array(text.utf8CString).withUnsafeBufferPointer { t in
+                Array(needle.utf8).withUnsafeBufferPointer { RunAliases.contains(UnsafeBufferPointer(rebasing: t.dropLast()), $0) }
+            }
+        }
+        #expect(contains("of:N*T*Cvendor,chipC*", "Cvendor,chipC"))
+        #expect(contains("abc", "c") && contains("abc", "abc") && contains("abc", ""))
+        #expect(!contains("abc", "abcd") && !contains("abc", "bd") && !contains("", "a"))
     }
 }

@@ -117,7 +117,8 @@ import Testing
     func theFixtureReportIsValidSARIF() throws {
         let result = try Fixtures.lint(Fixtures.modules(arch: "amd64") + [Fixtures.path("broken/not-elf.ko")],
                                        symbols: Fixtures.symbols(arch: "amd64"))
-        #expect(result.diagnostics.count == 21)
+        // Findings of every rule family, and an unreadable file.
+        #expect(Set(result.diagnostics.map { $0.code.prefix(1) }) == ["D", "E", "M", "O", "U", "X"])
         let text = try SARIFReporter().render(result, rules: Self.rules, toolVersion: "0.1.0")
         let run = try Self.validate(text, name: "fixtures")
         #expect(run.status == 0, "\(run.output)")
@@ -157,11 +158,12 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
-        #expect(output.contains("error: 7\n"))
+        // The consumer counts what modlint counted.
+        #expect(output.contains("error: \(result.count(.error))\n"))
         #expect(output.contains(" - U002 GPL-incompatible module"))
         #expect(output.contains(" - E001 cannot read module: not an ELF file: 1"))
-        #expect(output.contains("warning: 11\n"))
-        #expect(output.contains("note: 3\n"))
+        #expect(output.contains("warning: \(result.count(.warning))\n"))
+        #expect(output.contains("note: \(result.count(.note))\n"))
     }
 
     /// The validator is not a rubber stamp: a level SARIF does not know is rejected.

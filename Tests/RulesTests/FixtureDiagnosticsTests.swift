@@ -1,5 +1,6 @@
 import FixtureSupport
 import LintEngine
+import ModuleObject
 import Rules
 import Testing
 
@@ -72,6 +73,27 @@ import Testing
                 Expected("O002", "fx_owner", symbol: "fx_pci_driver", section: ".data"),
                 Expected("O002", "fx_owner", symbol: "fx_platform_driver", section: ".data"),
             ]
+        }
+        // The device-table fixtures are built for 6.1 amd64 only.
+        if tree == "6.1-amd64" {
+            all += [
+                Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[2]", section: ".rodata", target: "fx_pci_ids[0]"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_pci_ids[3]", section: ".rodata", target: "fx_pci_ids[1]"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_usb_ids[2]", section: ".rodata", target: "fx_usb_ids[0]"),
+                Expected("D001", "fx_devtab_dup", symbol: "fx_of_ids[2]", section: ".rodata", target: "fx_of_ids[0]"),
+                Expected("D001", "fx_devtab_ptr", symbol: "fx_ptr_of_ids[2]", section: ".rodata", target: "fx_ptr_of_ids[0]"),
+                Expected("D001", "fx_devtab_ptr", symbol: "fx_ptr_of_ids[3]", section: ".rodata", target: "fx_ptr_of_ids[1]"),
+                Expected("D002", "fx_devtab_dup", symbol: "fx_pci_ids[0]", section: ".rodata", target: "fx_pci_ids_extra[1]"),
+            ]
+            for module in ["fx_devtab_dup", "fx_devtab_rival"] {
+                for alias in ["pci:v00008086d00001234sv*sd*bc*sc*i*", "of:N*T*Cmodlint,fx-other", "of:N*T*Cmodlint,fx-otherC*"] {
+                    all.append(Expected("D005", module, symbol: alias, section: ".modinfo"))
+                }
+            }
+            // fx_devtab_dup's usb:v0BDAp8153d* covers both patterns of fx_devtab_clean's bcdDevice range.
+            for alias in ["usb:v0BDAp8153d0[1-9]*dc*dsc*dp*ic*isc*ip*in*", "usb:v0BDAp8153d[1-2]*dc*dsc*dp*ic*isc*ip*in*"] {
+                all.append(Expected("D005", "fx_devtab_clean", symbol: alias, section: ".modinfo"))
+            }
         }
         return all
     }

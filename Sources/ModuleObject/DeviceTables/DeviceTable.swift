@@ -1,0 +1,295 @@
+/// How `MODULE_DEVICE_TABLE(type, var)` names the alias symbol modpost looks for.
+public enum DeviceTableNaming: String, Sendable, Hashable {
+    /// `__mod_<type>__<var>_device_table`: up to 6.13 (6.1 included).
+    case legacy
+    /// `__mod_device_table__<type>__<var>`: ≈6.14–6.17.
+    case prefixed
+    /// `__mod_device_table__kmod_<modname>__<type>__<var>`: ≈6.18 on.
+    case kmod
+}
+
+/// The parts of a device-table alias symbol name.
+public struct DeviceTableSymbol: Sendable, Hashable {
+    public let name: String
+    public let type: String
+    public let variable: String
+    /// KBUILD_MODNAME, in the ≥6.18 form only.
+    public let moduleName: String?
+    public let naming: DeviceTableNaming
+
+    /// Splits a symbol name the way file2alias does for each generation; nil when it is not
+    /// a device-table symbol.
+    public static func parse(_ name: String) -> DeviceTableSymbol? {
+        let newPrefix = "__mod_device_table__"
+        if name.hasPrefix(newPrefix) {
+            var rest = Substring(name.dropFirst(newPrefix.count))
+            var moduleName: String?
+            var naming = DeviceTableNaming.prefixed
+            if rest.hasPrefix("kmod_") {
+                rest = rest.dropFirst("kmod_".count)
+                guard let end = doubleUnderscore(in: rest) else { return nil }
+                moduleName = String(rest[..<end.lowerBound])
+                rest = rest[end.upperBound...]
+                naming = .kmod
+            }
+            guard let end = doubleUnderscore(in: rest), end.lowerBound > rest.startIndex else { return nil }
+            let variable = rest[end.upperBound...]
+            guard !variable.isEmpty else { return nil }
+            return DeviceTableSymbol(name: name, type: String(rest[..<end.lowerBound]), variable: String(variable),
+                                     moduleName: moduleName, naming: naming)
+        }
+        let prefix = "__mod_", suffix = "_device_table"
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count >= prefix.count + suffix.count else { return nil }
+        let body = name.dropFirst(prefix.count).dropLast(suffix.count)
+        // file2alias takes the type up to the first "__" of everything after "__mod_"; the
+        // variable is what lies between it and "_device_table".
+        guard let end = doubleUnderscore(in: body), end.lowerBound > body.startIndex else { return nil }
+        return DeviceTableSymbol(name: name, type: String(body[..<end.lowerBound]), variable: String(body[end.upperBound...]),
+                                 moduleName: nil, naming: .legacy)
+    }
+}
+
+/// The first "__" in `text` (ModuleObject does without Foundation).
+func doubleUnderscore(in text: Substring) -> Range<Substring.Index>? {
+    var index = text.startIndex
+    while index < text.endIndex {
+        let next = text.index(after: index)
+        if text[index] == "_", next < text.endIndex, text[next] == "_" { return index..<text.index(after: next) }
+        index = next
+    }
+    return nil
+}
+
+/// One decoded entry of a device table.
+public struct DeviceIDEntry: Sendable, Hashable {
+    public enum Value: Sendable, Hashable, CustomStringConvertible {
+        case number(UInt64, bytes: Int)
+        case string(String)
+        case bytes([UInt8])
+        case words([UInt64])
+
+        public var description: String {
+            switch self {
+            case .number(let value, let bytes): return "0x" + hex(value, digits: bytes * 2)
+            case .string(let text): return "\"\(text)\""
+            case .bytes(let raw): return raw.map { hex(UInt64($0), digits: 2) }.joined()
+            case .words(let words): return words.map { "0x" + hex($0, digits: 1) }.joined(separator: ",")
+            }
+        }
+    }
+
+    public struct Field: Sendable, Hashable {
+        public let name: String
+        public let value: Value
+    }
+
+    public let index: Int
+    /// Every member, in declaration order.
+    public let fields: [Field]
+    /// The entry's bytes with driver data and pointers zeroed: equal keys match the same devices.
+    public let matchKey: [UInt8]
+    /// The modalias strings file2alias of 6.1 writes for this entry (may be none).
+    public let aliases: [String]
+    /// Why file2alias writes no alias or warns (e.g. PCI class masks it cannot handle).
+    public let note: String?
+
+    /// True when every match field is zero: an empty slot (usb-serial drivers leave some for
+    /// ids added at run time), not a device.
+    public var isEmptySlot: Bool { matchKey.allSatisfy { $0 == 0 } }
+}
+
+/// One `MODULE_DEVICE_TABLE`: the alias symbol, a copy of the table's bytes, and what
+/// file2alias would make of them.
+public struct DeviceTable: Sendable, Hashable {
+    public enum Status: Sendable, Hashable {
+        /// Decoded; every entry but the terminator is in `entries`.
+        case decoded
+        /// `st_size` is not a positive multiple of the entry size: modpost ≤6.13 stops with
+        /// "is not a modulo of the size of section", ≥6.14 reports a type mismatch.
+        case sizeMismatch(entrySize: Int)
+        /// The last entry has a non-zero byte: modpost stops ("not terminated with a NULL
+        /// entry"). The other entries are decoded all the same.
+        case unterminated(entrySize: Int)
+        /// A type file2alias does not handle: the table produces no alias and no check.
+        case notInFile2alias
+        /// The symbol's bytes are not inside its section.
+        case outsideSection
+        /// The module is for a kernel (vermagic) the entry layout is not known to be right
+        /// for: not decoded rather than guessed.
+        case layoutUnknownForKernel(String)
+    }
+
+    public let symbol: DeviceTableSymbol
+    public let section: String
+    public let offset: UInt64
+    public let size: UInt64
+    public let bytes: [UInt8]
+    public let wordSize: Int
+    public let bigEndian: Bool
+    public let status: Status
+    public let entries: [DeviceIDEntry]
+
+    public var type: String { symbol.type }
+    public var kind: DeviceIDType? { DeviceIDType.named(symbol.type) }
+    public var entrySize: Int? { kind?.layout(wordSize: wordSize).size }
+    public var aliases: [String] { entries.flatMap(\.aliases) }
+
+    /// Tables bigger than this are not copied (the biggest in Debian's trees are tens of KiB).
+    static let maximumSize: UInt64 = 16 << 20
+
+    init(symbol: DeviceTableSymbol, section: Section, offset: UInt64, size: UInt64, contents: ByteView?, wordSize: Int,
+         bigEndian: Bool, kernel: KernelVersion? = nil) {
+        self.symbol = symbol
+        self.section = section.name
+        self.offset = offset
+        self.size = size
+        self.wordSize = wordSize
+        self.bigEndian = bigEndian
+        let inside = offset <= section.size && size <= section.size - offset && size <= DeviceTable.maximumSize
+        var raw: [UInt8]
+        if !inside {
+            raw = []
+        } else if section.type == Section.typeNobits {
+            // modpost reads a table in .bss as zeros.
+            raw = [UInt8](repeating: 0, count: Int(size))
+        } else if let contents, let copied = contents.bytes(offset: Int(offset), length: Int(size)) {
+            raw = copied
+        } else {
+            raw = []
+        }
+        self.bytes = raw
+        guard inside, raw.count == Int(size) else {
+            status = .outsideSection
+            entries = []
+            return
+        }
+        guard let kind = DeviceIDType.named(symbol.type) else {
+            status = .notInFile2alias
+            entries = []
+            return
+        }
+        if let kernel, !kind.validKernels.contains(kernel.release) {
+            status = .layoutUnknownForKernel(kernel.release.description)
+            entries = []
+            return
+        }
+        let layout = kind.layout(wordSize: wordSize)
+        let entrySize = layout.size
+        guard raw.count >= entrySize, raw.count % entrySize == 0 else {
+            status = .sizeMismatch(entrySize: entrySize)
+            entries = []
+            return
+        }
+        let count = raw.count / entrySize
+        let terminated = raw[(count - 1) * entrySize ..< count * entrySize].allSatisfy { $0 == 0 }
+        status = terminated ? .decoded : .unterminated(entrySize: entrySize)
+        var decoded: [DeviceIDEntry] = []
+        var readers: [EntryReader] = []
+        for index in 0..<(count - 1) {
+            let reader = EntryReader(bytes: Array(raw[index * entrySize ..< (index + 1) * entrySize]), layout: layout, bigEndian: bigEndian)
+            let (aliases, note) = Modalias.aliases(type: kind.type, entry: reader, previous: readers)
+            readers.append(reader)
+            decoded.append(DeviceIDEntry(index: index, fields: reader.allFields(), matchKey: reader.matchKey(),
+                                         aliases: aliases, note: note))
+        }
+        entries = decoded
+    }
+
+    /// Finds every device-table alias symbol the way file2alias does: defined in a real
+    /// section, STT_OBJECT, named by one of the three generations.
+    /// `kernel`: the version in the module's vermagic; nil (no vermagic) decodes with the 6.1 layouts.
+    static func find(symbols: [Symbol], sections: [Section], identity: ElfIdentity, kernel: KernelVersion?,
+                     contents: (Section) -> ByteView?) -> [DeviceTable] {
+        var tables: [DeviceTable] = []
+        for symbol in symbols where symbol.type == Symbol.typeObject && symbol.name.hasPrefix("__mod_") {
+            guard let index = symbol.sectionIndex, index > 0, index < sections.count,
+                  let parsed = DeviceTableSymbol.parse(symbol.name) else { continue }
+            let section = sections[index]
+            tables.append(DeviceTable(symbol: parsed, section: section, offset: symbol.value, size: symbol.size,
+                                      contents: contents(section), wordSize: identity.pointerSize,
+                                      bigEndian: identity.byteOrder == .big, kernel: kernel))
+        }
+        return tables
+    }
+}
+
+/// Reads the members of one entry from its copied bytes.
+struct EntryReader {
+    let bytes: [UInt8]
+    let layout: DeviceIDLayout
+    let bigEndian: Bool
+
+    func integer(at offset: Int, size: Int) -> UInt64 {
+        guard offset >= 0, size > 0, offset + size <= bytes.count else { return 0 }
+        var value: UInt64 = 0
+        for i in 0..<size {
+            let byte = UInt64(bytes[offset + (bigEndian ? i : size - 1 - i)])
+            value = value << 8 | byte
+        }
+        return value
+    }
+
+    /// The value of an integer member (0 for a member the layout does not have).
+    func u(_ name: String) -> UInt64 {
+        guard let field = layout.field(name) else { return 0 }
+        return integer(at: field.offset, size: min(field.size, 8))
+    }
+
+    /// Hex digits of an integer member, as the ADD macro prints it: the width follows the C
+    /// member's size (1 → %02X, 2 → %04X, 4 → %08X).
+    func hexField(_ name: String) -> String {
+        guard let field = layout.field(name) else { return "" }
+        switch field.size {
+        case 1, 2, 4: return hex(u(name), digits: field.size * 2)
+        default: return ""
+        }
+    }
+
+    func raw(_ name: String) -> [UInt8] {
+        guard let field = layout.field(name), field.offset + field.size <= bytes.count else { return [] }
+        return Array(bytes[field.offset ..< field.offset + field.size])
+    }
+
+    /// A `char[n]` member up to its first NUL (or the whole field when it has none).
+    func string(_ name: String) -> String {
+        cString(raw(name))
+    }
+
+    func words(_ name: String) -> [UInt64] {
+        guard let field = layout.field(name) else { return [] }
+        return stride(from: field.offset, to: field.offset + field.size, by: layout.wordSize).map {
+            integer(at: $0, size: layout.wordSize)
+        }
+    }
+
+    func allFields() -> [DeviceIDEntry.Field] {
+        layout.fields.map { placed in
+            let value: DeviceIDEntry.Value
+            switch placed.field.kind {
+            case .u8, .u16, .u32, .ulong, .pointer: value = .number(integer(at: placed.offset, size: placed.size), bytes: placed.size)
+            case .chars: value = .string(string(placed.field.name))
+            case .bytes: value = .bytes(raw(placed.field.name))
+            case .u32s(let n): value = .words((0..<n).map { integer(at: placed.offset + 4 * $0, size: 4) })
+            case .bitmap: value = .words(words(placed.field.name))
+            }
+            return DeviceIDEntry.Field(name: placed.field.name, value: value)
+        }
+    }
+
+    func matchKey() -> [UInt8] {
+        var key = bytes
+        for placed in layout.fields where placed.field.isDriverData {
+            for i in placed.offset ..< min(placed.offset + placed.size, key.count) { key[i] = 0 }
+        }
+        return key
+    }
+}
+
+func cString(_ bytes: some Collection<UInt8>) -> String {
+    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+}
+
+func hex(_ value: UInt64, digits: Int, uppercase: Bool = true) -> String {
+    let text = String(value, radix: 16, uppercase: uppercase)
+    return text.count >= digits ? text : String(repeating: "0", count: digits - text.count) + text
+}

@@ -1,0 +1,93 @@
+import FixtureSupport
+import Foundation
+@testable import ModuleObject
+import Testing
+
+/// The modinfo oracle: for every module, the aliases derived from its device tables are
+/// exactly the `alias=` lines modpost appended to its `.modinfo`.
+@Suite struct AliasOracleTests {
+    /// `MODLINT_CORPUS`: a directory of module trees (one folder per architecture, as
+    /// shared/corpus/fetch-corpus.sh unpacks them) or one tree. Unset: the corpus test is skipped.
+    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"]
+
+    static func modules(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".ko") { found.append(root + "/" + relative) }
+        }
+        return found.sorted()
+    }
+
+    struct Outcome {
+        var modules = 0, withTables = 0, agree = 0, tables = 0, aliases = 0, fromSources = 0, unreadable = 0
+        var disagreements: [String] = []
+        /// MODULE_ALIAS() aliases whose bus prefix is one device tables produce, e.g. "platform:".
+        var shapedFromSources: [String] = []
+        var prefixes: Set<Substring> = []
+        var undecodedTypes: [String: Int] = [:]
+    }
+
+    static func check(_ paths: [String]) -> Outcome {
+        var outcome = Outcome()
+        for path in paths {
+            guard let module = try? ModuleObject.load(path: path) else { outcome.unreadable += 1; continue }
+            outcome.modules += 1
+            if !module.deviceTables.isEmpty { outcome.withTables += 1 }
+            outcome.tables += module.deviceTables.count
+            for table in module.deviceTables where table.status != .decoded {
+                outcome.undecodedTypes["\(table.type) \(table.status)", default: 0] += 1
+            }
+            let comparison = AliasComparison(module: module)
+            outcome.aliases += comparison.derived.count
+            outcome.fromSources += comparison.fromSources.count
+            for alias in comparison.derived { outcome.prefixes.insert(alias.prefix { $0 != ":" }) }
+            for alias in comparison.fromSources where alias.contains(":") {
+                outcome.shapedFromSources.append("\(module.name): \(alias)")
+            }
+            if comparison.agrees {
+                outcome.agree += 1
+            } else {
+                let (missing, extra) = comparison.differences
+                outcome.disagreements.append("\(path): modpost has \(missing.prefix(3)) more, modlint derives \(extra.prefix(3)) more")
+            }
+        }
+        return outcome
+    }
+
+    @Test func fixtureAliasesEqualModpostsAliases() {
+        let paths = Fixtures.architectures.flatMap { Fixtures.modules(arch: $0) }
+        let outcome = Self.check(paths)
+        #expect(outcome.disagreements == [])
+        #expect(outcome.agree == outcome.modules)
+        // fx_devtab_dup, fx_devtab_rival, fx_devtab_clean, fx_devtab_ptr, and fx_owner (its pci table).
+        #expect(outcome.withTables == 5)
+    }
+
+    @Test(.enabled(if: corpus != nil))
+    func corpusAliasesEqualModpostsAliases() throws {
+        let root = try #require(Self.corpus)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let trees = entries.filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/root/lib/modules") }.sorted()
+        let sets: [(String, String)] = trees.isEmpty ? [(root, root)] : trees.map { ($0, root + "/" + $0 + "/root/lib/modules") }
+        var report = ""
+        var failures: [String] = []
+        for (name, dir) in sets {
+            var outcome = Self.check(Self.modules(under: dir))
+            let prefixes = outcome.prefixes
+            outcome.shapedFromSources = outcome.shapedFromSources.filter { line in
+                let alias = line.split(separator: " ", maxSplits: 1).last ?? ""
+                return prefixes.contains(alias.prefix { $0 != ":" })
+            }
+            report += "\(name): \(outcome.agree) of \(outcome.modules) modules agree (\(outcome.withTables) with device tables, \(outcome.tables) tables, \(outcome.aliases) derived aliases, \(outcome.fromSources) MODULE_ALIAS() aliases of which \(outcome.shapedFromSources.count) have a device-table prefix, \(outcome.unreadable) unreadable); tables not decoded: \(outcome.undecodedTypes.sorted { $0.key < $1.key })\n"
+            failures += outcome.disagreements
+            if outcome.unreadable > 0 { failures.append("\(name): \(outcome.unreadable) modules could not be read, so their aliases were not compared") }
+            // They precede modpost's lines in .modinfo, so they come from the module's own objects.
+            for line in outcome.shapedFromSources.prefix(8) { report += "  MODULE_ALIAS() with a bus prefix: \(line)\n" }
+        }
+        print(report, terminator: "")
+        for line in failures.prefix(40) { print("  " + line) }
+        let disagreeing = failures.count
+        #expect(disagreeing == 0)
+    }
+}

@@ -1,0 +1,55 @@
+import FixtureSupport
+import LintEngine
+import Testing
+
+/// The exact D-rule messages on the device-table fixtures.
+@Suite struct DeviceTableRuleTests {
+    static func messages(_ fixtures: [String], select: String) throws -> [String] {
+        try Fixtures.lint(fixtures.map(Fixtures.path), symbols: nil, select: [select]).diagnostics.map {
+            "\($0.module): \($0.message) @\($0.section ?? "-")+\($0.offset.map { String($0) } ?? "-")"
+        }
+    }
+
+    @Test func duplicatesInOneTable() throws {
+        #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_dup.ko"], select: "D001") == [
+            "fx_devtab_dup: of device table entry fx_of_ids[2] matches the same devices as fx_of_ids[0] (of:N*T*Cmodlint,fx-dup): it can never match; only its driver data differs, which the driver never receives @.rodata+400",
+            "fx_devtab_dup: usb device table entry fx_usb_ids[2] matches the same devices as fx_usb_ids[0] (usb:v1D6Bp0002d*dc*dsc*dp*ic*isc*ip*in*): it can never match @.rodata+864",
+            "fx_devtab_dup: pci device table entry fx_pci_ids[2] matches the same devices as fx_pci_ids[0] (pci:v00008086d00001234sv*sd*bc*sc*i*): it can never match @.rodata+1136",
+            "fx_devtab_dup: pci device table entry fx_pci_ids[3] matches the same devices as fx_pci_ids[1] (pci:v00008086d00005678sv*sd*bc*sc*i*): it can never match; only its driver data differs, which the driver never receives @.rodata+1176",
+        ])
+    }
+
+    /// Pointer driver data is zero in the table bytes of a RELA object: the relocations differ.
+    @Test func driverDataPointersAreComparedByTheirRelocations() throws {
+        #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_ptr.ko"], select: "D001") == [
+            "fx_devtab_ptr: of device table entry fx_ptr_of_ids[2] matches the same devices as fx_ptr_of_ids[0] (of:N*T*Cmodlint,fx-ptr-a): it can never match; only its driver data differs, which the driver never receives @.rodata+400",
+            "fx_devtab_ptr: of device table entry fx_ptr_of_ids[3] matches the same devices as fx_ptr_of_ids[1] (of:N*T*Cmodlint,fx-ptr-b): it can never match @.rodata+600",
+        ])
+    }
+
+    @Test func sameIdInTwoTables() throws {
+        #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_dup.ko"], select: "D002") == [
+            "fx_devtab_dup: pci device table entry fx_pci_ids[0] is also in fx_pci_ids_extra as fx_pci_ids_extra[1] (pci:v00008086d00001234sv*sd*bc*sc*i*) @.rodata+1056",
+        ])
+    }
+
+    @Test func tablesModpostRefuses() throws {
+        #expect(try Self.messages(["devtables/fx_devtab_unterminated.ko", "devtables/fx_devtab_badsize.ko"], select: "D00") == [
+            "fx_devtab_rival: pci device table fx_rival_pci_ids is 100 bytes, not a whole number of struct pci_device_id entries (40 bytes on this target); modpost stops the build @.rodata+416",
+            "fx_devtab_rival: pci device table fx_rival_pci_ids is not terminated with an all-zero entry: the last of its 2 entries (struct pci_device_id, 40 bytes) has non-zero bytes; modpost stops the build @.rodata+456",
+        ])
+    }
+
+    @Test func aliasesClaimedByAnotherModuleOfTheRun() throws {
+        let both = try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko", "linux-6.1-amd64/fx_devtab_dup.ko"], select: "D005")
+        #expect(both.filter { $0.hasPrefix("fx_devtab_rival:") } == [
+            "fx_devtab_rival: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device @.modinfo+-",
+            "fx_devtab_rival: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device @.modinfo+-",
+            "fx_devtab_rival: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device @.modinfo+-",
+        ])
+        #expect(both.count == 6)
+        // Alone, or with a module of the same name (a second copy), nobody else claims them.
+        #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko"], select: "D005").isEmpty)
+        #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko", "devtables/fx_devtab_badsize.ko"], select: "D005").isEmpty)
+    }
+}
