@@ -267,6 +267,9 @@ final class ElfImage {
                         offset = rel.r_offset; info = rel.r_info
                     }
                     let (symbolIndex, type) = decoder.split(info: info)
+                    guard type <= UInt32(UInt16.max) else {
+                        throw ModuleError.corrupt("\(section.name) entry \(i): relocation type \(type) is not one of any architecture")
+                    }
                     guard symbolIndex < symbolCount else {
                         throw ModuleError.corrupt("\(section.name) entry \(i): symbol index \(symbolIndex) is out of range (\(symbolCount) symbols)")
                     }

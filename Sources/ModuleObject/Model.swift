@@ -143,19 +143,26 @@ public struct Symbol: Sendable, Hashable {
 }
 
 /// One relocation entry. For REL sections `addend` is the implicit addend decoded from the
-/// relocated place, when the architecture's encoding for that type is known.
+/// relocated place, when the architecture's encoding for that type is known. Stored in 24
+/// bytes: a tree holds millions of them.
 public struct Relocation: Sendable, Hashable {
     public let offset: UInt64
-    public let type: UInt32
-    public let symbolIndex: Int
     public let addend: Int64
+    private let storedSymbolIndex: UInt32
+    private let storedType: UInt16
     public let addendIsKnown: Bool
 
+    public var symbolIndex: Int { Int(storedSymbolIndex) }
+    public var type: UInt32 { UInt32(storedType) }
+
+    /// Relocation types and symbol indices are validated by the reader to fit (every
+    /// architecture's types are below 65536; a symbol table cannot have 2^32 entries in a file
+    /// under the size limit).
     public init(offset: UInt64, type: UInt32, symbolIndex: Int, addend: Int64, addendIsKnown: Bool = true) {
         self.offset = offset
-        self.type = type
-        self.symbolIndex = symbolIndex
         self.addend = addend
+        self.storedSymbolIndex = UInt32(clamping: symbolIndex)
+        self.storedType = UInt16(clamping: type)
         self.addendIsKnown = addendIsKnown
     }
 }
