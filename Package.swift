@@ -27,11 +27,13 @@ let package = Package(
             providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
         .target(name: "ModuleObject", dependencies: ["CLibElf", "CCompression"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
+        // The only target that calls libdwarf.
+        .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"]),
         .target(
             name: "LintEngine",
-            dependencies: ["ModuleObject", "KernelSymbols", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols"], path: "Rules"),
-        .target(name: "Reporters", dependencies: ["LintEngine"]),
+            dependencies: ["ModuleObject", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols", "DebugInfo"], path: "Rules"),
+        .target(name: "Reporters", dependencies: ["LintEngine", "ModuleObject"]),
         .executableTarget(
             name: "modlint",
             dependencies: [
@@ -40,11 +42,12 @@ let package = Package(
             ]),
         .target(name: "FixtureSupport", dependencies: ["LintEngine", "Rules", "KernelSymbols"], path: "Tests/FixtureSupport"),
         .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject", "FixtureSupport"]),
+        .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "FixtureSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
         .testTarget(
-            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "Rules", "FixtureSupport"],
+            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "Rules", "FixtureSupport"],
             resources: [.copy("Resources")]),
         .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"], exclude: ["Snapshots"]),
     ]

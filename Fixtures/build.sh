@@ -31,7 +31,11 @@ FX_KERNEL=${FX_KERNEL:-6.1}
 FX_PKG_INFO=${FX_PKG_INFO:-}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables fx_dup)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables fx_dup fx_owner)
+# Also installed with their DWARF removed (strip --strip-debug) under
+# Fixtures/stripped/<output dir name>/, for the rules that fall back without debug info.
+STRIPPED=(fx_owner fx_owner_ok)
+STRIPPED_OUT=${STRIPPED_OUT:-$HERE/stripped/$(basename "$OUT")}
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)
 # Refused by modpost (license and namespace errors are fatal even with
@@ -242,6 +246,15 @@ openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -batch \
 cmp -s <(tail -c 28 "$STAGE/fx_clean.signed.ko") <(printf '~Module signature appended~\n') ||
 	die "fx_clean.signed.ko has no module signature trailer"
 
+# ---------------------------------------------------------------- stripped copies
+mkdir -p "$WORK/stripped"
+for m in "${STRIPPED[@]}"; do
+	strip --strip-debug -o "$WORK/stripped/$m.ko" "$STAGE/$m.ko"
+	if readelf -S "$WORK/stripped/$m.ko" | grep -q '\.debug_info'; then
+		die "$m.ko still has .debug_info after strip --strip-debug"
+	fi
+done
+
 # ---------------------------------------------------------------- metadata
 cp "$KDIR/Module.symvers" "$STAGE/Module.symvers"
 
@@ -274,6 +287,8 @@ kconf() { sed -n "s/^$1=//p" "$KDIR/.config"; }
 	echo "plain builds: ${PLAIN_DIRS[*]}"
 	echo "KBUILD_MODPOST_WARN=1 builds: ${WARN_DIRS[*]}"
 	echo "forced past modpost: ${FORCED[*]#*:}"
+	echo "stripped (strip --strip-debug, in $(basename "$(dirname "$STRIPPED_OUT")")/$(basename "$STRIPPED_OUT")): ${STRIPPED[*]}"
+	echo "strip: $(strip --version | head -n1)"
 	echo "fx_clean.signed.ko: fx_clean.ko signed by scripts/sign-file sha256 with a throw-away key (differs on every run)"
 	echo
 	echo "# sha256 (unsigned files; reproducible)"
@@ -285,4 +300,8 @@ mkdir -p "$OUT"
 rm -rf "$OUT/modpost"
 rm -f "$OUT"/*.ko "$OUT/Module.symvers" "$OUT/BUILD-INFO"
 cp -a "$STAGE/." "$OUT/"
+mkdir -p "$STRIPPED_OUT"
+rm -f "$STRIPPED_OUT"/*.ko
+cp -a "$WORK/stripped/." "$STRIPPED_OUT/"
+(cd "$STRIPPED_OUT" && sha256sum *.ko >SHA256SUMS)
 note "done: $(ls "$OUT"/*.ko | wc -l) .ko files in $OUT"

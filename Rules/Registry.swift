@@ -22,6 +22,8 @@ public enum Registry {
         InitExitCrossReference(),
         ExportedInitOrExit(),
         NoExitFunction(),
+        MissingOwner(),
+        RedundantOwner(),
         DuplicateDeviceID(),
         DeviceIDInTwoTables(),
         UnterminatedDeviceTable(),

@@ -29,7 +29,8 @@ public struct NoExitFunction: Rule {
         return [context.diagnostic(
             Self.description,
             "module_init(\(initFunction)) without module_exit(): the module can never be unloaded",
-            symbol: initFunction, section: SectionNames.thisModule, offset: initOffset)]
+            symbol: initFunction, section: SectionNames.thisModule, offset: initOffset,
+            location: context.debugInfo?.declaration(of: initFunction))]
     }
 
     /// The function `init_module` aliases.

@@ -73,6 +73,7 @@ struct SectionReference: Sendable, Hashable {
             rule,
             "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), \(why)" + note,
             symbol: fromSymbol, section: fromSection, offset: fromOffset,
-            targetSymbol: toDescription, targetSection: toSection)
+            targetSymbol: toDescription, targetSection: toSection,
+            location: fromSymbol.flatMap { context.debugInfo?.declaration(of: $0) })
     }
 }

@@ -33,7 +33,7 @@ public struct GPLOnlySymbol: Rule {
             return context.diagnostic(
                 Self.description,
                 "GPL-incompatible module (license '\(license)') uses GPL-only symbol '\(symbol.name)' exported by \(provider.ownerDescription)",
-                symbol: symbol.name)
+                symbol: symbol.name, location: context.debugInfo?.declaration(of: symbol.name))
         }
     }
 }

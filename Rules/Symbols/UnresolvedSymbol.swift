@@ -36,7 +36,7 @@ public struct UnresolvedSymbol: Rule {
             return context.diagnostic(
                 Self.description,
                 "'\(symbol.name)' is undefined: exported neither by the kernel's symbol table nor by any module of this run",
-                symbol: symbol.name)
+                symbol: symbol.name, location: context.debugInfo?.declaration(of: symbol.name))
         }
     }
 }

@@ -40,10 +40,14 @@ public struct Configuration: Sendable, Hashable {
     public var strictSections: Bool
     /// The file this was read from, if any.
     public var source: String?
+    /// A module that a debug-info rule could not check (no or unreadable DWARF) is an error,
+    /// not a note.
+    public var requireDebugInfo: Bool
 
     public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error,
                 severity: [String: Severity] = [:], perModuleIgnores: [PatternIgnore] = [],
-                perSymbolIgnores: [PatternIgnore] = [], strictSections: Bool = false, source: String? = nil) {
+                perSymbolIgnores: [PatternIgnore] = [], strictSections: Bool = false, source: String? = nil,
+                requireDebugInfo: Bool = false) {
         self.select = select
         self.ignore = ignore
         self.failOn = failOn
@@ -52,6 +56,7 @@ public struct Configuration: Sendable, Hashable {
         self.perSymbolIgnores = perSymbolIgnores
         self.strictSections = strictSections
         self.source = source
+        self.requireDebugInfo = requireDebugInfo
     }
 
     /// E001 is never switched off: a file that could not be read must not vanish from a report.
@@ -79,12 +84,5 @@ public struct Configuration: Sendable, Hashable {
             guard let severity = severity[diagnostic.code], severity != diagnostic.severity else { return diagnostic }
             return diagnostic.with(severity: severity)
         }
-    }
-}
-
-extension Diagnostic {
-    public func with(severity: Severity) -> Diagnostic {
-        Diagnostic(code: code, name: name, severity: severity, path: path, module: module, message: message,
-                   symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol, targetSection: targetSection)
     }
 }

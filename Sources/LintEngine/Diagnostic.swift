@@ -1,3 +1,5 @@
+import ModuleObject
+
 /// How serious a finding is. Ordered: a note < a warning < an error.
 public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
     case note, warning, error
@@ -28,10 +30,12 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public let offset: UInt64?
     public let targetSymbol: String?
     public let targetSection: String?
+    /// Where in the C sources the finding is, when the module's debug info says.
+    public let location: SourceLocation?
 
     public init(code: String, name: String, severity: Severity, path: String, module: String, message: String,
                 symbol: String? = nil, section: String? = nil, offset: UInt64? = nil,
-                targetSymbol: String? = nil, targetSection: String? = nil) {
+                targetSymbol: String? = nil, targetSection: String? = nil, location: SourceLocation? = nil) {
         self.code = code
         self.name = name
         self.severity = severity
@@ -43,10 +47,11 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.offset = offset
         self.targetSymbol = targetSymbol
         self.targetSection = targetSection
+        self.location = location
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, name, severity, path, module, message, symbol, section, offset
+        case code, name, severity, path, module, message, symbol, section, offset, location
         case targetSymbol = "target_symbol"
         case targetSection = "target_section"
     }
@@ -64,6 +69,13 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 }
 
 extension Diagnostic {
+    /// The same finding at another severity.
+    public func with(severity: Severity) -> Diagnostic {
+        Diagnostic(code: code, name: name, severity: severity, path: path, module: module, message: message,
+                   symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol,
+                   targetSection: targetSection, location: location)
+    }
+
     /// What the finding is about in one string: `from -> to` for a reference, else the symbol,
     /// else the module. Rule examples and baselines key on it.
     public var subject: String {

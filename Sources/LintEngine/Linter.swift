@@ -81,15 +81,33 @@ public struct Linter: Sendable {
         let target = self.target
         let forcedVersion = target.release.flatMap(KernelVersion.init(parsing:))
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
-        let perModule: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+        let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
+        let perModule: [([Diagnostic], UncheckedModule?)] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             defer { step() }
             let module = readModules[index]
             let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: configuration.strictSections)
-            return enabled.flatMap { $0.check(context) }
+            let found = enabled.flatMap { $0.check(context) }
+            switch context.debugInfoCache.state {
+            case .missing:
+                return (found, UncheckedModule(path: module.path, module: module.name, error: nil))
+            case .unreadable(let error):
+                return (found, UncheckedModule(path: module.path, module: module.name, error: error))
+            case .loaded, .notRequested:
+                return (found, nil)
+            }
         }
-        diagnostics.append(contentsOf: perModule.joined())
+        diagnostics.append(contentsOf: perModule.flatMap(\.0))
+        // Said once per run, not once per module: a tree of stripped modules is the usual case.
+        let unchecked = perModule.compactMap(\.1).sorted { $0.path < $1.path }
+        if !unchecked.isEmpty {
+            for rule in debugRules {
+                for note in rule.unchecked(unchecked) {
+                    diagnostics.append(configuration.requireDebugInfo ? note.with(severity: .error) : note)
+                }
+            }
+        }
         diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)

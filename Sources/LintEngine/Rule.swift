@@ -1,3 +1,5 @@
+import DebugInfo
+import Foundation
 import ModuleObject
 import KernelSymbols
 
@@ -85,6 +87,8 @@ public struct ModuleContext: Sendable {
     public let strictSections: Bool
     /// The aliases every module of the run claims (tree-level fact for D005).
     public let aliases: RunAliases
+    /// The module's DWARF, read on first use only.
+    public let debugInfoCache: DebugInfoCache
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
 
@@ -96,15 +100,90 @@ public struct ModuleContext: Sendable {
         self.target = target
         self.profile = profile ?? KernelProfile.of(module, forced: nil)
         self.strictSections = strictSections
+        self.debugInfoCache = DebugInfoCache(module: module)
     }
+
+    /// The module's debug info; nil when it has none or it cannot be read (see
+    /// `debugInfoCache.state`). Read once, on the first call from any rule.
+    public var debugInfo: DebugInfo? { debugInfoCache.value }
 
     /// A diagnostic of `rule` on this module at its default severity (the configuration
     /// applies overrides later).
     public func diagnostic(_ rule: RuleDescription, _ message: String, symbol: String? = nil, section: String? = nil,
-                           offset: UInt64? = nil, targetSymbol: String? = nil, targetSection: String? = nil) -> Diagnostic {
+                           offset: UInt64? = nil, targetSymbol: String? = nil, targetSection: String? = nil,
+                           location: SourceLocation? = nil) -> Diagnostic {
         Diagnostic(code: rule.code, name: rule.name, severity: rule.defaultSeverity, path: module.path,
                    module: module.name, message: message, symbol: symbol, section: section, offset: offset,
-                   targetSymbol: targetSymbol, targetSection: targetSection)
+                   targetSymbol: targetSymbol, targetSection: targetSection, location: location)
+    }
+}
+
+/// The lazily read DWARF of one module. Rules that never ask pay nothing; the first rule
+/// that asks reads it, under a lock, and every later one gets the same values.
+public final class DebugInfoCache: @unchecked Sendable {
+    public enum State: Sendable, Equatable {
+        case notRequested
+        case loaded
+        /// The file has no DWARF (stripped, or built without debug info).
+        case missing
+        case unreadable(DebugInfoError)
+    }
+
+    public let module: ModuleObject
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var loaded: DebugInfo?
+    private var currentState: State = .notRequested
+    private var elapsed: Duration = .zero
+
+    public init(module: ModuleObject) { self.module = module }
+
+    public var value: DebugInfo? {
+        lock.lock(); defer { lock.unlock() }
+        if currentState == .notRequested {
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                loaded = try DebugInfo.load(module: module)
+                currentState = loaded == nil ? .missing : .loaded
+            } catch {
+                currentState = .unreadable(error)
+            }
+            elapsed = clock.now - start
+        }
+        return loaded
+    }
+
+    public var state: State {
+        lock.lock(); defer { lock.unlock() }
+        return currentState
+    }
+
+    /// Time spent reading the DWARF (zero when it was never asked for).
+    public var loadTime: Duration {
+        lock.lock(); defer { lock.unlock() }
+        return elapsed
+    }
+}
+
+/// A rule that needs debug info and says once per run which modules it could not check.
+public protocol DebugInfoRule: Rule {
+    /// Findings about the modules of the run whose debug info was missing or unreadable
+    /// when this rule asked for it (in path order; never called with an empty list).
+    func unchecked(_ modules: [UncheckedModule]) -> [Diagnostic]
+}
+
+/// A module a `DebugInfoRule` could not check, and why.
+public struct UncheckedModule: Sendable, Hashable {
+    public let path: String
+    public let module: String
+    /// Nil: no debug info at all; else why it could not be read.
+    public let error: DebugInfoError?
+
+    public init(path: String, module: String, error: DebugInfoError?) {
+        self.path = path
+        self.module = module
+        self.error = error
     }
 }
 

@@ -1,4 +1,5 @@
 import CCompression
+import Foundation
 
 /// How a compressed module (`make modules_install` with CONFIG_MODULE_COMPRESS_*) is packed,
 /// recognised by its magic bytes, not its name.
@@ -154,5 +155,19 @@ enum Decompressor {
                 }
             }
         }
+    }
+}
+
+extension ModuleObject {
+    /// The ELF bytes of a compressed module file (`.ko.xz`, `.ko.zst`, `.ko.gz`), or nil when the
+    /// file is not compressed. For readers that need the object as a file of their own (the
+    /// DWARF reader takes a file descriptor).
+    public static func decompressedImage(path: String, limit: Int = defaultDecompressedLimit) throws -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ModuleError.cannotOpen("cannot open \(path)") }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
+        guard head.count >= 2, let format = CompressionFormat.detect(head) else { return nil }
+        let rest = [UInt8]((try? handle.readToEnd()) ?? Data())
+        return try Decompressor.decompress(head + rest, format: format, limit: limit)
     }
 }

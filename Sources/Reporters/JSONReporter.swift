@@ -24,7 +24,7 @@ public struct JSONReporter: Sendable {
         let diagnostic: Diagnostic
 
         enum Keys: String, CodingKey {
-            case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section
+            case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section, location
         }
 
         func encode(to encoder: Encoder) throws {
@@ -40,6 +40,7 @@ public struct JSONReporter: Sendable {
             try c.encode(diagnostic.offset, forKey: .offset)
             try c.encode(diagnostic.targetSymbol, forKey: .target_symbol)
             try c.encode(diagnostic.targetSection, forKey: .target_section)
+            try c.encode(diagnostic.location, forKey: .location)
         }
     }
 

@@ -124,13 +124,18 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Parallel jobs (default: all cores).")
     var jobs: Int?
 
+    @Flag(name: .customLong("require-debug-info"),
+          help: "Modules without (readable) debug info, which the owner rules cannot check, are an error.")
+    var requireDebugInfo = false
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no module or directory given") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
-        let configuration = try rules.resolve()
+        var configuration = try rules.resolve()
+        if requireDebugInfo { configuration.requireDebugInfo = true }
         let targets = try outputs.targets()
         var baseline: Baseline?
         if let path = baselines.baseline { baseline = try Baseline.load(path: path) }

@@ -85,8 +85,14 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_ns_import.ko: note: MODULE_IMPORT_NS(CRYPTO_INTERNAL) is unused: no symbol the module uses is exported in namespace CRYPTO_INTERNAL [U007 unused-namespace-import]
             Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (crypto_cipher_setkey) from namespace CRYPTO_INTERNAL, but does not import it (exported by vmlinux) [U003 namespace-not-imported]
             Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (usb_stor_sense_invalidCDB) from namespace USB_STORAGE, but does not import it (exported by drivers/usb/storage/usb-storage) [U003 namespace-not-imported]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_xt_targets[1]' (struct xt_target) does not set .me: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            10 errors, 14 warnings, 10 notes in 19 modules
+            10 errors, 18 warnings, 12 notes in 21 modules
 
             """)
     }
@@ -123,7 +129,7 @@ import Testing
         #expect(diagnostics.map { $0["code"] as? String } == ["D005", "D005", "D005", "D005", "D005", "D001", "D001", "D002", "D001", "D001",
                                                               "D001", "D001", "D005", "D005", "D005", "U006", "X002", "X002", "X001", "U006",
                                                               "U002", "U002", "U002", "X003", "X004", "X004", "X003", "X005", "X006", "M001",
-                                                              "U007", "U003", "U003", "U001"])
+                                                              "U007", "U003", "U003", "O001", "O002", "O002", "O001", "O001", "O001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
         #expect(x001["symbol"] as? String == "fx_normal_function")
         #expect(x001["section"] as? String == ".text.unlikely")
@@ -159,11 +165,21 @@ import Testing
         #expect(run.stderr.contains("no --symbols given"))
     }
 
+    @Test func requireDebugInfoFailsOnStrippedModules() throws {
+        let plain = try Self.modlint("check", "Fixtures/stripped/linux-6.1-amd64", "--select", "O")
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("Fixtures/stripped/linux-6.1-amd64/fx_owner.ko: note: not checked for missing owner fields: 2 modules had no debug info (fx_owner, fx_owner_ok);"))
+        let strict = try Self.modlint("check", "Fixtures/stripped/linux-6.1-amd64", "--select", "O", "--require-debug-info")
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("fx_owner.ko: error: not checked for missing owner fields: 2 modules had no debug info"))
+        #expect(strict.stdout.hasSuffix("1 error, 0 warnings, 0 notes in 2 modules\n"))
+    }
+
     @Test func rulesAndExplain() throws {
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "E001", "M001", "M003", "M005", "M006", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006"])
+        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

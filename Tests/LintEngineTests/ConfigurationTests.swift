@@ -153,7 +153,7 @@ import Testing
     }
 
     @Test func unreadableInputIsNeverIgnoredByPattern() throws {
-        let result = try Self.lint(Configuration(perModuleIgnores: [PatternIgnore(pattern: "*", codes: ["E", "U", "X", "M", "D"])]),
+        let result = try Self.lint(Configuration(perModuleIgnores: [PatternIgnore(pattern: "*", codes: ["E", "U", "X", "M", "D", "O"])]),
                                    [Fixtures.path("broken/not-elf.ko")] + Self.amd64)
         #expect(result.map(\.code) == ["E001"])
     }

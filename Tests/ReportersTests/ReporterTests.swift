@@ -1,5 +1,6 @@
 import Foundation
 import LintEngine
+import ModuleObject
 import Reporters
 import Testing
 
@@ -38,12 +39,30 @@ import Testing
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count == 3)
         let keys: Set<String> = ["code", "name", "severity", "path", "module", "message", "symbol", "section", "offset",
-                                 "target_symbol", "target_section"]
+                                 "target_symbol", "target_section", "location"]
         for d in diagnostics { #expect(Set(d.keys) == keys) }
         #expect(diagnostics[1]["offset"] as? Int == 8)
         #expect(diagnostics[1]["target_symbol"] as? String == "fx_remove")
         #expect(diagnostics[0]["section"] is NSNull)
+        #expect(diagnostics.allSatisfy { $0["location"] is NSNull })
         let summary = try #require(object["summary"] as? [String: Int])
         #expect(summary == ["files": 4, "modules": 3, "unreadable": 1, "errors": 2, "warnings": 1, "notes": 0])
+    }
+
+    @Test func jsonLocationHasFileLineAndColumn() throws {
+        let located = Diagnostic(code: "O001", name: "missing-owner", severity: .warning, path: "a.ko", module: "a",
+                                 message: "m", symbol: "fops", location: SourceLocation(file: "a.c", line: 12, column: 7))
+        let noColumn = Diagnostic(code: "O001", name: "missing-owner", severity: .warning, path: "a.ko", module: "a",
+                                  message: "m", symbol: "fops2", location: SourceLocation(file: "a.c", line: 3))
+        let text = try JSONReporter().render(LintResult(diagnostics: [located, noColumn], files: 1, modules: 1), toolVersion: "1")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        let first = try #require(diagnostics[0]["location"] as? [String: Any])
+        #expect(first["file"] as? String == "a.c")
+        #expect(first["line"] as? Int == 12)
+        #expect(first["column"] as? Int == 7)
+        let second = try #require(diagnostics[1]["location"] as? [String: Any])
+        #expect(Set(second.keys) == ["file", "line", "column"])
+        #expect(second["column"] is NSNull)
     }
 }

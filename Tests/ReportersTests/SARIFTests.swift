@@ -118,7 +118,7 @@ import Testing
         let result = try Fixtures.lint(Fixtures.modules(arch: "amd64") + [Fixtures.path("broken/not-elf.ko")],
                                        symbols: Fixtures.symbols(arch: "amd64"))
         // Findings of every rule family, and an unreadable file.
-        #expect(Set(result.diagnostics.map { $0.code.prefix(1) }) == ["D", "E", "M", "U", "X"])
+        #expect(Set(result.diagnostics.map { $0.code.prefix(1) }) == ["D", "E", "M", "O", "U", "X"])
         let text = try SARIFReporter().render(result, rules: Self.rules, toolVersion: "0.1.0")
         let run = try Self.validate(text, name: "fixtures")
         #expect(run.status == 0, "\(run.output)")

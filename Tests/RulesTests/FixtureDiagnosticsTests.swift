@@ -63,6 +63,17 @@ import Testing
                 Expected("M001", "fx_nolicense"),
             ]
         }
+        // The owner fixtures are built for amd64 (6.1 and 6.12) only.
+        if tree.hasSuffix("-amd64") {
+            all += [
+                Expected("O001", "fx_owner", symbol: "fx_fops_no_owner", section: ".rodata"),
+                Expected("O001", "fx_owner", symbol: "fx_bdops_no_owner", section: ".rodata"),
+                Expected("O001", "fx_owner", symbol: "fx_fs_type_no_owner", section: ".data"),
+                Expected("O001", "fx_owner", symbol: "fx_xt_targets", section: ".data"),
+                Expected("O002", "fx_owner", symbol: "fx_pci_driver", section: ".data"),
+                Expected("O002", "fx_owner", symbol: "fx_platform_driver", section: ".data"),
+            ]
+        }
         // The device-table, namespace and duplicate-export fixtures are built for 6.1 amd64 only.
         if tree == "6.1-amd64" {
             all += [

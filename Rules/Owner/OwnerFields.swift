@@ -1,0 +1,140 @@
+import DebugInfo
+import ModuleObject
+
+/// The structures whose `struct module *` member the module must fill itself, so that the
+/// core pins the module while the object is in use (kernel-facts §9.1). Data, not logic:
+/// a new structure is one line.
+enum OwnerFields {
+    /// Structure name → name of its owner member.
+    static let required: [String: String] = [
+        "file_operations": "owner",
+        "v4l2_file_operations": "owner",
+        "block_device_operations": "owner",
+        "file_system_type": "owner",
+        "net_proto_family": "owner",
+        "proto_ops": "owner",
+        "proto": "owner",
+        "tty_ldisc_ops": "owner",
+        "watchdog_ops": "owner",
+        "gpio_chip": "owner",
+        "regulator_desc": "owner",
+        "nvmem_config": "owner",
+        "mtd_info": "owner",
+        "fb_ops": "owner",
+        "Qdisc_ops": "owner",
+        "tcf_proto_ops": "owner",
+        "tc_action_ops": "owner",
+        "tcp_congestion_ops": "owner",
+        "cdev": "owner",
+        // Named differently.
+        "crypto_alg": "cra_module",
+        "scsi_host_template": "module",
+        "genl_family": "module",
+        "xt_match": "me",
+        "xt_target": "me",
+        "nf_conntrack_helper": "me",
+    ]
+
+    /// The owner member's type: a structure whose member of that name has another type on
+    /// the target kernel is not checked.
+    static let ownerType = "struct module *"
+
+    /// `struct device_driver` embedded in a bus's driver structure, and the import through
+    /// which registering it passes THIS_MODULE on the target kernel (kernel-facts §9.2). The
+    /// import names are what the target's registration macros expand to, so the table is
+    /// version-aware by construction: 6.1's `register_virtio_driver(drv)` takes no owner,
+    /// the ≈6.11 `__register_virtio_driver(drv, THIS_MODULE)` does.
+    struct DriverRegistration: Sendable {
+        let structName: String
+        /// Paths from the structure to `device_driver.owner`; the first that exists in the
+        /// module's DWARF is used (usb_driver nests it in `drvwrap` until 6.8).
+        let ownerPaths: [[String]]
+        let helpers: [String]
+    }
+
+    static let registrations: [DriverRegistration] = [
+        DriverRegistration(structName: "pci_driver", ownerPaths: [["driver", "owner"]], helpers: ["__pci_register_driver"]),
+        DriverRegistration(structName: "platform_driver", ownerPaths: [["driver", "owner"]],
+                           helpers: ["__platform_driver_register", "__platform_driver_probe", "__platform_create_bundle",
+                                     "__platform_register_drivers"]),
+        DriverRegistration(structName: "usb_driver", ownerPaths: [["drvwrap", "driver", "owner"], ["driver", "owner"]],
+                           helpers: ["usb_register_driver"]),
+        DriverRegistration(structName: "i2c_driver", ownerPaths: [["driver", "owner"]], helpers: ["i2c_register_driver"]),
+        DriverRegistration(structName: "spi_driver", ownerPaths: [["driver", "owner"]], helpers: ["__spi_register_driver"]),
+        DriverRegistration(structName: "hid_driver", ownerPaths: [["driver", "owner"]], helpers: ["__hid_register_driver"]),
+        DriverRegistration(structName: "serio_driver", ownerPaths: [["driver", "owner"]], helpers: ["__serio_register_driver"]),
+        DriverRegistration(structName: "auxiliary_driver", ownerPaths: [["driver", "owner"]],
+                           helpers: ["__auxiliary_driver_register"]),
+        DriverRegistration(structName: "mei_cl_driver", ownerPaths: [["driver", "owner"]],
+                           helpers: ["__mei_cldev_driver_register"]),
+        DriverRegistration(structName: "phy_driver", ownerPaths: [["mdiodrv", "driver", "owner"]],
+                           helpers: ["phy_drivers_register", "phy_driver_register"]),
+        // The 2024 series ("store owner from modules with …"), ≈6.10/6.11.
+        DriverRegistration(structName: "virtio_driver", ownerPaths: [["driver", "owner"]], helpers: ["__register_virtio_driver"]),
+        DriverRegistration(structName: "amba_driver", ownerPaths: [["drv", "owner"]], helpers: ["__amba_driver_register"]),
+        DriverRegistration(structName: "sdio_driver", ownerPaths: [["drv", "owner"]], helpers: ["__sdio_register_driver"]),
+        DriverRegistration(structName: "acpi_driver", ownerPaths: [["drv", "owner"]], helpers: ["__acpi_bus_register_driver"]),
+    ]
+}
+
+/// One object of the module whose type DWARF knows, joined to its ELF symbol by name
+/// (DW_OP_addr is section-relative in ET_REL and cannot tell sections apart).
+struct TypedObject {
+    let symbol: Symbol
+    let section: Section
+    let variable: DebugVariable
+    let structName: String
+
+    /// Objects with static storage whose type is (an array of) a named structure, in
+    /// symbol order. Static objects left in .bss are skipped: nothing initialises them at
+    /// build time, their fields are filled at run time. A name DWARF gives two different
+    /// types (two `static` objects in two files) is skipped as ambiguous.
+    static func all(in module: ModuleObject, debugInfo: DebugInfo) -> [TypedObject] {
+        module.symbols.compactMap { symbol in
+            guard symbol.type == Symbol.typeObject, let index = symbol.sectionIndex, index < module.sections.count,
+                  symbol.size > 0 else { return nil }
+            let section = module.sections[index]
+            guard section.occupiesFile else { return nil }
+            let candidates = debugInfo.variables(forSymbol: symbol.name).filter { $0.structName != nil }
+            guard let variable = candidates.first, let structName = variable.structName,
+                  candidates.allSatisfy({ $0.structName == structName }) else { return nil }
+            return TypedObject(symbol: symbol, section: section, variable: variable,
+                               structName: structName)
+        }
+    }
+}
+
+/// Offsets in a section that a relocation against `__this_module` fills: where the module
+/// stores THIS_MODULE in its initialised data.
+struct ThisModuleReferences {
+    private var offsets: [Int: Set<UInt64>] = [:]
+
+    init(_ module: ModuleObject) {
+        let targets = Set(module.symbols.filter { symbol in
+            if symbol.name == "__this_module" { return true }
+            // A relocation may name the section instead of the symbol.
+            guard symbol.isSectionSymbol, let index = symbol.sectionIndex, index < module.sections.count else { return false }
+            return module.sections[index].name == SectionNames.thisModule
+        }.map(\.index))
+        guard !targets.isEmpty else { return }
+        for relocationSection in module.relocationSections {
+            for relocation in relocationSection.relocations where targets.contains(relocation.symbolIndex) {
+                let symbol = module.symbols[relocation.symbolIndex]
+                // Against the section symbol only `.gnu.linkonce.this_module + 0` is the module.
+                if symbol.isSectionSymbol && (!relocation.addendIsKnown || relocation.addend != 0) { continue }
+                offsets[relocationSection.targetSectionIndex, default: []].insert(relocation.offset)
+            }
+        }
+    }
+
+    func contains(section: Int, offset: UInt64) -> Bool { offsets[section]?.contains(offset) ?? false }
+}
+
+/// The target kernel's release from `vermagic` ("6.1.0-50-amd64 SMP …" → "6.1.0-50-amd64"),
+/// for messages; nil without one.
+enum TargetRelease {
+    static func of(_ module: ModuleObject) -> String? {
+        guard let vermagic = module.modinfo.vermagic, let first = vermagic.split(separator: " ").first else { return nil }
+        return String(first)
+    }
+}
