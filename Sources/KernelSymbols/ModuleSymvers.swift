@@ -14,18 +14,8 @@ public enum ModuleSymvers {
     public static func parse(_ data: Data, path: String) throws -> [KernelExport] {
         var exports: [KernelExport] = []
         exports.reserveCapacity(data.count / 64)
-        var lineNumber = 0
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var start = 0
-            while start < raw.count {
-                var end = start
-                while end < raw.count && raw[end] != 0x0a { end += 1 }
-                lineNumber += 1
-                let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-                start = end + 1
-                if line.isEmpty { continue }
-                exports.append(try parseLine(line, path: path, lineNumber: lineNumber))
-            }
+        try TextLines.forEach(in: data) { line, number in
+            exports.append(try parseLine(line, path: path, lineNumber: number))
         }
         return exports
     }

@@ -45,19 +45,9 @@ public enum SymbolMap {
                     """)
         }
         var exports: [KernelExport] = []
-        var lineNumber = 0
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var start = 0
-            while start < raw.count {
-                var end = start
-                while end < raw.count && raw[end] != 0x0a { end += 1 }
-                lineNumber += 1
-                let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-                start = end + 1
-                if line.isEmpty { continue }
-                if let export = try parseLine(line, path: path, lineNumber: lineNumber, kind: kind) {
-                    exports.append(export)
-                }
+        try TextLines.forEach(in: data) { line, number in
+            if let export = try parseLine(line, path: path, lineNumber: number, kind: kind) {
+                exports.append(export)
             }
         }
         return exports

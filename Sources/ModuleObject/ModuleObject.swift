@@ -37,16 +37,19 @@ public struct ModuleObject: Sendable {
 
     /// Undefined symbols the loader must resolve: GLOBAL and WEAK undefined, without the
     /// names the module build never resolves against exports (see `isIgnoredImport`).
-    public var imports: [Symbol] {
-        symbols.filter { $0.isUndefined && $0.index != 0 && !$0.name.isEmpty && $0.binding != Symbol.bindLocal && !isIgnoredImport($0.name) }
-    }
+    /// Computed once when the module is read: most symbol rules walk it.
+    public let imports: [Symbol]
 
     /// Undefined names that are not imports from another module or the kernel: the module's
     /// own `__this_module`, the GOT base, and per-architecture helpers the linker provides
     /// (PowerPC register save/restore stubs, s390 expoline thunks).
     public func isIgnoredImport(_ name: String) -> Bool {
+        ModuleObject.isIgnoredImport(name, machine: identity.machine)
+    }
+
+    static func isIgnoredImport(_ name: String, machine: Machine) -> Bool {
         if name == "__this_module" || name == "_GLOBAL_OFFSET_TABLE_" { return true }
-        switch identity.machine {
+        switch machine {
         case .ppc, .ppc64:
             return name == ".TOC." || ["_restgpr_", "_savegpr_", "_rest32gpr_", "_save32gpr_", "_restvr_", "_savevr_",
                                        "_restgpr0_", "_savegpr0_", "_restgpr1_", "_savegpr1_", "_restfpr_", "_savefpr_"]
@@ -66,6 +69,10 @@ public struct ModuleObject: Sendable {
         self.fileSize = fileSize
         self.sections = sections
         self.symbols = symbols
+        self.imports = symbols.filter {
+            $0.isUndefined && $0.index != 0 && !$0.name.isEmpty && $0.binding != Symbol.bindLocal
+                && !ModuleObject.isIgnoredImport($0.name, machine: identity.machine)
+        }
         self.relocationSections = relocationSections
         self.modinfo = modinfo
         self.versions = versions

@@ -30,17 +30,9 @@ import Testing
     }
 
     static func oracle(arch: String, runs: [String], environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.packageRoot + "/scripts/oracle-depmod")
-        process.arguments = ["\(corpus!)/\(arch)", CommandLineTests.executable]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(arch):\n\(text)")
+        let (status, text) = try Command.run(Fixtures.packageRoot + "/scripts/oracle-depmod",
+                                             ["\(corpus!)/\(arch)", CommandLineTests.executable], environment: environment)
+        #expect(status == 0, "\(arch):\n\(text)")
         #expect(text.contains("agreement: exact"), "\(arch):\n\(text)")
         for run in runs {
             #expect(text.contains("\n\(run) "), "\(arch): no \(run) run:\n\(text)")

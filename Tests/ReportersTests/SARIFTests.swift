@@ -101,16 +101,7 @@ import Testing
         let dir = try Fixtures.scratchDirectory("sarif-\(name)")
         let file = dir + "/log.sarif"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", validator, try #require(schema), file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return try Command.run("/usr/bin/env", ["python3", validator, try #require(schema), file])
     }
 
     @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
@@ -148,16 +139,8 @@ import Testing
         let dir = try Fixtures.scratchDirectory("sarif-tools")
         try SARIFReporter().render(result, rules: Self.rules, toolVersion: "0.1.0")
             .write(toFile: dir + "/log.sarif", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.sarifTool))
-        process.arguments = ["summary", dir + "/log.sarif"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try Command.run(try #require(Self.sarifTool), ["summary", dir + "/log.sarif"])
+        #expect(status == 0, "\(output)")
         // The consumer counts what modlint counted.
         #expect(output.contains("error: \(result.count(.error))\n"))
         #expect(output.contains(" - U002 GPL-incompatible module"))
