@@ -23,6 +23,8 @@ public struct AliasClaimedElsewhere: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_dup.ko", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
@@ -32,7 +34,7 @@ public struct AliasClaimedElsewhere: Rule {
         // This module's side: the aliases its device tables produce (MODULE_ALIAS() lines such as
         // crypto algorithm names are shared on purpose). The other side: every alias= line of
         // the other modules, as depmod indexes them.
-        for alias in module.deviceTables.flatMap(\.aliases) where seen.insert(alias).inserted {
+        for alias in module.deviceTableAliases where seen.insert(alias).inserted {
             // The same module twice (signed and unsigned copies, two trees) is not another claimant.
             let others = context.aliases.claimants(covering: alias).filter { $0.path != module.path && $0.module != module.name }
             guard !others.isEmpty else { continue }

@@ -38,14 +38,19 @@ struct SectionReference: Sendable, Hashable {
         var locator: SymbolLocator?
         var result: [SectionReference] = []
         let decoder = module.decoder
-        // Classified once per section: the loop below runs once per relocation.
+        // Classified once per section, and each symbol marked when it lies in a target class:
+        // the loop below runs once per relocation and, for nearly all of them, only reads
+        // that mark.
         let classes = sections.map { table.classOf($0.name) }
+        let isTargetSection = classes.map { $0.map(to.contains) ?? false }
+        guard isTargetSection.contains(true), classes.contains(from) else { return [] }
+        let targets = module.symbols.map { symbol in symbol.sectionIndex.map { isTargetSection[$0] } ?? false }
         for relocationSection in module.relocationSections {
             let fromSection = sections[relocationSection.targetSectionIndex]
             guard classes[fromSection.index] == from else { continue }
-            for relocation in relocationSection.relocations {
+            for relocation in relocationSection.relocations where targets[relocation.symbolIndex] {
                 let symbol = module.symbols[relocation.symbolIndex]
-                guard let toIndex = symbol.sectionIndex, let toClass = classes[toIndex], to.contains(toClass) else { continue }
+                guard let toIndex = symbol.sectionIndex, let toClass = classes[toIndex] else { continue }
                 if locator == nil { locator = SymbolLocator(module: module) }
                 let bias = fromSection.isExecutable ? decoder.pcBias(type: relocation.type) : 0
                 let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend &+ bias)

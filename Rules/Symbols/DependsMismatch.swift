@@ -25,6 +25,8 @@ public struct DependsMismatch: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     static func normalised(_ name: String) -> String { String(name.map { $0 == "-" ? "_" : $0 }) }
@@ -38,9 +40,11 @@ public struct DependsMismatch: Rule {
         var used = Set<String>()
         var missing = Set<String>()
         var unresolved = false
-        for symbol in module.imports {
+        for resolved in context.resolvedImports {
+            // Most imports come from vmlinux: settled by the one lookup all symbol rules share.
+            if case .kernel(let export) = resolved.provider, export.isFromVmlinux { continue }
+            let symbol = resolved.symbol
             let kernel = context.resolver.kernelExport(symbol.name)
-            if kernel?.isFromVmlinux == true { continue }
             // Every module that could provide it: when two export the same name (U006), the
             // one listed is taken to be the one the module was built against.
             var candidates = Set(context.resolver.run.providers(of: symbol.name)

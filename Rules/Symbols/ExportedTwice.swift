@@ -24,6 +24,8 @@ public struct ExportedTwice: Rule {
                         symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {

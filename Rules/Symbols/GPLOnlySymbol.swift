@@ -22,14 +22,17 @@ public struct GPLOnlySymbol: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         let module = context.module
         guard !module.modinfo.isGPLCompatible else { return [] }
         let license = module.modinfo.licenses.first { !$0.isEmpty } ?? ""
-        return module.imports.compactMap { symbol in
-            guard let provider = context.resolver.resolve(symbol.name, importer: module.path), provider.isGPLOnly else { return nil }
+        return context.resolvedImports.compactMap { resolved in
+            let symbol = resolved.symbol
+            guard let provider = resolved.provider, provider.isGPLOnly else { return nil }
             return context.diagnostic(
                 Self.description,
                 "GPL-incompatible module (license '\(license)') uses GPL-only symbol '\(symbol.name)' exported by \(provider.ownerDescription)",

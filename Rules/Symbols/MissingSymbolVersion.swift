@@ -24,6 +24,8 @@ public struct MissingSymbolVersion: Rule {
                         symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
@@ -31,12 +33,10 @@ public struct MissingSymbolVersion: Rule {
         let vermagic = context.target.vermagic ?? module.modinfo.vermagic
         guard let vermagic, TargetKernel.words(vermagic).contains("modversions") else { return [] }
         let versioned = Set(module.versions.map(\.name))
-        var seen = Set<String>()
-        let missing = module.imports.filter { symbol in
-            guard !versioned.contains(symbol.name), seen.insert(symbol.name).inserted,
-                  let provider = context.resolver.resolve(symbol.name, importer: module.path) else { return false }
-            return provider.crc != nil
-        }
+        let missing = context.resolvedImports.filter { resolved in
+            guard let provider = resolved.provider, provider.crc != nil else { return false }
+            return !versioned.contains(resolved.symbol.name)
+        }.map(\.symbol)
         guard !missing.isEmpty else { return [] }
         if module.versions.isEmpty {
             return [context.diagnostic(

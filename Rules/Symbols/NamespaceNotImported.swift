@@ -22,16 +22,16 @@ public struct NamespaceNotImported: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_ns_import.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         let module = context.module
         let imported = Set(module.modinfo.values("import_ns"))
-        var seen = Set<String>()
-        return module.imports.compactMap { symbol in
-            guard seen.insert(symbol.name).inserted,
-                  let provider = context.resolver.resolve(symbol.name, importer: module.path),
-                  let namespace = provider.namespace, !imported.contains(namespace) else { return nil }
+        return context.resolvedImports.compactMap { resolved in
+            let symbol = resolved.symbol
+            guard let provider = resolved.provider, let namespace = provider.namespace, !imported.contains(namespace) else { return nil }
             return context.diagnostic(
                 Self.description,
                 "module uses symbol (\(symbol.name)) from namespace \(namespace), but does not import it (exported by \(provider.ownerDescription))",

@@ -25,6 +25,8 @@ public struct SymbolVersionMismatch: Rule {
                         symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {

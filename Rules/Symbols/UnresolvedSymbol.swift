@@ -25,14 +25,16 @@ public struct UnresolvedSymbol: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
         ])
 
+    public static let scope = RuleScope.run
+
     public init() {}
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         // Without a kernel symbol table every kernel import would look unresolved.
         guard context.hasKernelSymbols else { return [] }
-        let module = context.module
-        return module.imports.compactMap { symbol in
-            guard !symbol.isWeak, context.resolver.resolve(symbol.name, importer: module.path) == nil else { return nil }
+        return context.resolvedImports.compactMap { resolved in
+            let symbol = resolved.symbol
+            guard !symbol.isWeak, resolved.provider == nil else { return nil }
             return context.diagnostic(
                 Self.description,
                 "'\(symbol.name)' is undefined: exported neither by the kernel's symbol table nor by any module of this run",

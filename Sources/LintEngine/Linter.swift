@@ -46,6 +46,10 @@ public struct Linter: Sendable {
 
     /// `progress` is called from worker threads with (steps done, steps in all): one step per
     /// file read and one per module checked.
+    ///
+    /// Two passes over the modules, never over the files: the first reads each file and runs
+    /// the `.module` rules while the module is whole, then keeps only its run facts; the second
+    /// runs the `.run` rules once the run's exports and aliases are known.
     public func run(paths: [String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LintResult {
         let files = InputDiscovery.discover(paths)
         let steps = Parallel.Counter()
@@ -54,54 +58,66 @@ public struct Linter: Sendable {
             guard let progress else { return }
             progress(steps.take() + 1, total)
         }
-        let loaded: [Result<ModuleObject, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
+        let target = self.target
+        let forcedVersion = target.release.flatMap(KernelVersion.init(parsing:))
+        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
+        let moduleRules = enabled.filter { type(of: $0).scope == .module }
+        let runRules = enabled.filter { type(of: $0).scope == .run }
+        let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
+        let strictSections = configuration.strictSections
+        // What the `.module` rules may see of the run: the kernel, and no other module.
+        let kernelOnly = SymbolResolver(kernel: kernel, run: RunExports(modules: []))
+
+        let firstPass: [Result<ModuleFindings, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
             defer { step() }
+            let module: ModuleObject
             do {
-                return .success(try ModuleObject.load(path: files[index]))
+                module = try ModuleObject.load(path: files[index])
             } catch let error as ModuleError {
                 return .failure(error)
             } catch {
                 return .failure(.corrupt("\(error)"))
             }
+            let context = ModuleContext(module: module, resolver: kernelOnly, target: target,
+                                        profile: KernelProfile.of(module, forced: forcedVersion),
+                                        strictSections: strictSections)
+            let found = moduleRules.flatMap { $0.check(context) }
+            return .success(ModuleFindings(module: module.retainingRunFacts(), diagnostics: found,
+                                           unchecked: UncheckedModule(module, debugInfo: context.debugInfoCache.state)))
         }
         var modules: [ModuleObject] = []
         var diagnostics: [Diagnostic] = []
-        for (index, result) in loaded.enumerated() {
+        var unchecked: [UncheckedModule] = []
+        modules.reserveCapacity(firstPass.count)
+        for (index, result) in firstPass.enumerated() {
             switch result {
-            case .success(let module): modules.append(module)
+            case .success(let findings):
+                modules.append(findings.module)
+                diagnostics.append(contentsOf: findings.diagnostics)
+                if let missing = findings.unchecked { unchecked.append(missing) }
             case .failure(let error):
                 diagnostics.append(rules.inputRule.diagnose(path: files[index], reason: error.description))
                 step()
             }
         }
+
         let readModules = modules
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules),
                                       runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree))
-        let aliases = RunAliases(modules: readModules)
-        let target = self.target
-        let forcedVersion = target.release.flatMap(KernelVersion.init(parsing:))
-        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
-        let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
-        let perModule: [([Diagnostic], UncheckedModule?)] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+        let aliases = runRules.isEmpty ? RunAliases.empty : RunAliases(modules: readModules)
+        let secondPass: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             defer { step() }
+            guard !runRules.isEmpty else { return [] }
             let module = readModules[index]
             let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
-                                        strictSections: configuration.strictSections)
-            let found = enabled.flatMap { $0.check(context) }
-            switch context.debugInfoCache.state {
-            case .missing:
-                return (found, UncheckedModule(path: module.path, module: module.name, error: nil))
-            case .unreadable(let error):
-                return (found, UncheckedModule(path: module.path, module: module.name, error: error))
-            case .loaded, .notRequested:
-                return (found, nil)
-            }
+                                        strictSections: strictSections)
+            return runRules.flatMap { $0.check(context) }
         }
-        diagnostics.append(contentsOf: perModule.flatMap(\.0))
+        diagnostics.append(contentsOf: secondPass.joined())
         // Said once per run, not once per module: a tree of stripped modules is the usual case.
-        let unchecked = perModule.compactMap(\.1).sorted { $0.path < $1.path }
         if !unchecked.isEmpty {
+            unchecked.sort { $0.path < $1.path }
             for rule in debugRules {
                 for note in rule.unchecked(unchecked) {
                     diagnostics.append(configuration.requireDebugInfo ? note.with(severity: .error) : note)
@@ -111,6 +127,24 @@ public struct Linter: Sendable {
         diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
+    }
+}
+
+/// What the first pass keeps of one module.
+struct ModuleFindings: Sendable {
+    let module: ModuleObject
+    let diagnostics: [Diagnostic]
+    let unchecked: UncheckedModule?
+}
+
+extension UncheckedModule {
+    /// A module whose debug information a rule asked for and did not get.
+    init?(_ module: ModuleObject, debugInfo state: DebugInfoCache.State) {
+        switch state {
+        case .missing: self.init(path: module.path, module: module.name, error: nil)
+        case .unreadable(let error): self.init(path: module.path, module: module.name, error: error)
+        case .loaded, .notRequested: return nil
+        }
     }
 }
 

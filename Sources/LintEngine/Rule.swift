@@ -64,8 +64,25 @@ public struct RuleDescription: Sendable, Hashable {
 /// run's read-only facts through the context and returns its findings.
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
+    /// `.module` unless the rule needs what other modules of the run export or claim.
+    static var scope: RuleScope { get }
     init()
     func check(_ context: ModuleContext) -> [Diagnostic]
+}
+
+/// When a rule runs. A `.module` rule runs as soon as its module has been read, on the
+/// complete module, with an empty view of the run (no other module's exports or aliases). A
+/// `.run` rule runs once every module has been read, with the run's exports and aliases, on
+/// modules reduced to their run facts (`ModuleObject.retainingRunFacts()`: no symbol table,
+/// relocations or decoded device tables). This is what keeps a 4000-module run's memory to
+/// the modules in flight plus the tree facts.
+public enum RuleScope: Sendable, Hashable {
+    case module
+    case run
+}
+
+extension Rule {
+    public static var scope: RuleScope { .module }
 }
 
 /// The rule that turns a file that cannot be read into a finding (E001).
@@ -91,6 +108,11 @@ public struct ModuleContext: Sendable {
     public let debugInfoCache: DebugInfoCache
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
+    private let importCache = ImportResolutionCache()
+
+    /// Every import of the module with its provider in this run (nil: unresolved), resolved
+    /// once for all the symbol rules.
+    public var resolvedImports: [ResolvedImport] { importCache.value(module: module, resolver: resolver) }
 
     public init(module: ModuleObject, resolver: SymbolResolver, aliases: RunAliases = .empty,
                 target: TargetKernel = .unknown, profile: KernelProfile? = nil, strictSections: Bool = false) {
@@ -207,3 +229,23 @@ public struct RuleSet: Sendable {
 }
 
 import Foundation
+
+/// One import and what provides it.
+public struct ResolvedImport: Sendable {
+    public let symbol: Symbol
+    public let provider: SymbolProvider?
+}
+
+final class ImportResolutionCache: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var resolved: [ResolvedImport]?
+
+    func value(module: ModuleObject, resolver: SymbolResolver) -> [ResolvedImport] {
+        lock.lock(); defer { lock.unlock() }
+        if let resolved { return resolved }
+        let computed = module.imports.map { ResolvedImport(symbol: $0, provider: resolver.resolve($0.name, importer: module.path)) }
+        resolved = computed
+        return computed
+    }
+}

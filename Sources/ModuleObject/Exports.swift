@@ -30,7 +30,11 @@ extension ExportedSymbol {
         var labels: [(name: Substring, section: Section)] = []
         for symbol in symbols where !symbol.isUndefined && !symbol.isSectionSymbol {
             let name = symbol.name
-            guard name.hasPrefix("__k") || name.hasPrefix("__crc_") else { continue }
+            // Bytes first: this runs for every symbol of every module.
+            var utf8 = name.utf8.makeIterator()
+            guard utf8.next() == UInt8(ascii: "_"), utf8.next() == UInt8(ascii: "_"),
+                  let third = utf8.next(), third == UInt8(ascii: "k") || third == UInt8(ascii: "c"),
+                  name.hasPrefix("__k") || name.hasPrefix("__crc_") else { continue }
             if name.hasPrefix("__ksymtab_"), let index = symbol.sectionIndex, index < sections.count {
                 let section = sections[index]
                 if section.name.hasPrefix("__ksymtab") || section.name.hasPrefix("___ksymtab") {

@@ -5,8 +5,8 @@ public struct ModuleObject: Sendable {
     public let identity: ElfIdentity
     public let fileSize: UInt64
     public let sections: [Section]
-    public let symbols: [Symbol]
-    public let relocationSections: [RelocationSection]
+    public private(set) var symbols: [Symbol]
+    public private(set) var relocationSections: [RelocationSection]
     public let modinfo: ModuleInfo
     public let versions: [SymbolVersion]
     public let exports: [ExportedSymbol]
@@ -14,15 +14,17 @@ public struct ModuleObject: Sendable {
     /// A module signature (`~Module signature appended~`) follows the ELF data.
     public let isSigned: Bool
     /// Every MODULE_DEVICE_TABLE, with its bytes copied out of the file and decoded.
-    public let deviceTables: [DeviceTable]
+    public private(set) var deviceTables: [DeviceTable]
+    /// The modaliases the device tables produce, in table order: kept when the tables are not
+    /// (see `retainingRunFacts()`).
+    public let deviceTableAliases: [String]
+    /// False once `retainingRunFacts()` dropped the symbol table, relocations and tables.
+    public private(set) var isComplete = true
 
     /// The module name the kernel uses: `name=` from `.modinfo`, else the name in
     /// `__this_module`, else the file name without `.ko` and with `-` turned into `_`.
-    public var name: String {
-        if let name = modinfo.name, !name.isEmpty { return name }
-        if let name = thisModule?.name { return name }
-        return ModuleObject.moduleName(fromPath: path)
-    }
+    /// Stored: every diagnostic and every run fact carries it.
+    public let name: String
 
     public static func moduleName(fromPath path: String) -> String {
         var base = Substring(path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path))
@@ -69,9 +71,12 @@ public struct ModuleObject: Sendable {
         self.fileSize = fileSize
         self.sections = sections
         self.symbols = symbols
+        // One entry per name: `ld -r` merges undefined references, and a crafted file that
+        // repeats one must not make every symbol rule report it twice.
+        var importedNames = Set<String>()
         self.imports = symbols.filter {
             $0.isUndefined && $0.index != 0 && !$0.name.isEmpty && $0.binding != Symbol.bindLocal
-                && !ModuleObject.isIgnoredImport($0.name, machine: identity.machine)
+                && !ModuleObject.isIgnoredImport($0.name, machine: identity.machine) && importedNames.insert($0.name).inserted
         }
         self.relocationSections = relocationSections
         self.modinfo = modinfo
@@ -80,6 +85,26 @@ public struct ModuleObject: Sendable {
         self.thisModule = thisModule
         self.isSigned = isSigned
         self.deviceTables = deviceTables
+        self.deviceTableAliases = deviceTables.flatMap(\.aliases)
+        if let name = modinfo.name, !name.isEmpty {
+            self.name = name
+        } else {
+            self.name = thisModule?.name ?? ModuleObject.moduleName(fromPath: path)
+        }
+    }
+
+    /// The same module without what only its own rules read (symbol table, relocations,
+    /// decoded device tables): what a run keeps of each module until the rules that look
+    /// across modules (unresolved symbols, aliases claimed twice) have run, so that memory
+    /// follows the number of modules in flight, not the size of the tree. Imports, exports,
+    /// versions, `.modinfo`, section headers and the device-table aliases stay.
+    public func retainingRunFacts() -> ModuleObject {
+        var slim = self
+        slim.symbols = []
+        slim.relocationSections = []
+        slim.deviceTables = []
+        slim.isComplete = false
+        return slim
     }
 
     public static let defaultDecompressedLimit = ElfImage.maximumDecompressedSize

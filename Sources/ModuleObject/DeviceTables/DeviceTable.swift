@@ -201,7 +201,7 @@ public struct DeviceTable: Sendable, Hashable {
     static func find(symbols: [Symbol], sections: [Section], identity: ElfIdentity, kernel: KernelVersion?,
                      contents: (Section) -> ByteView?) -> [DeviceTable] {
         var tables: [DeviceTable] = []
-        for symbol in symbols where symbol.type == Symbol.typeObject && symbol.name.hasPrefix("__mod_") {
+        for symbol in symbols where symbol.type == Symbol.typeObject && symbol.name.utf8.starts(with: "__mod_".utf8) {
             guard let index = symbol.sectionIndex, index > 0, index < sections.count,
                   let parsed = DeviceTableSymbol.parse(symbol.name) else { continue }
             let section = sections[index]
