@@ -28,7 +28,7 @@ public struct RedundantOwner: Rule {
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         let module = context.module
-        let imports = Set(module.imports.map(\.name))
+        let imports = module.importNames
         // Without an owner-taking helper among the imports nothing can be redundant: no
         // need to read the DWARF at all.
         let applicable = OwnerFields.registrations.filter { !imports.isDisjoint(with: $0.helpers) }

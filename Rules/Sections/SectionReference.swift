@@ -32,44 +32,64 @@ struct SectionReference: Sendable, Hashable {
     /// address (modpost looks the addend up without the bias and can name the function before
     /// the real target).
     static func scan(_ context: ModuleContext, from: SectionClass, to: Set<SectionClass>) -> [SectionReference] {
-        let module = context.module
         let table = SectionTable.forContext(context)
-        let sections = module.sections
-        var locator: SymbolLocator?
-        var result: [SectionReference] = []
-        let decoder = module.decoder
-        // Classified once per section, and each symbol marked when it lies in a target class:
-        // the loop below runs once per relocation and, for nearly all of them, only reads
-        // that mark.
-        let classes = sections.map { table.classOf($0.name) }
-        let isTargetSection = classes.map { $0.map(to.contains) ?? false }
-        guard isTargetSection.contains(true), classes.contains(from) else { return [] }
-        let targets = module.symbols.map { symbol in symbol.sectionIndex.map { isTargetSection[$0] } ?? false }
-        for relocationSection in module.relocationSections {
-            let fromSection = sections[relocationSection.targetSectionIndex]
-            guard classes[fromSection.index] == from else { continue }
-            for relocation in relocationSection.relocations where targets[relocation.symbolIndex] {
-                let symbol = module.symbols[relocation.symbolIndex]
-                guard let toIndex = symbol.sectionIndex, let toClass = classes[toIndex] else { continue }
-                if locator == nil { locator = SymbolLocator(module: module) }
-                let bias = fromSection.isExecutable ? decoder.pcBias(type: relocation.type) : 0
-                let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend &+ bias)
-                let toSymbol: String?
-                if symbol.isNameable {
-                    toSymbol = symbol.name
-                } else {
-                    toSymbol = locator!.symbol(containing: address, inSection: toIndex)?.name
-                }
-                let fromSymbol = locator!.symbol(before: relocation.offset, inSection: fromSection.index)
-                let reference = SectionReference(
-                    fromSection: fromSection.name, fromSymbol: fromSymbol?.name,
-                    fromOffset: relocation.offset - (fromSymbol?.value ?? 0),
-                    toSection: sections[toIndex].name, toSymbol: toSymbol, toAddress: address)
-                if table.allows(reference, from: from, to: toClass) { continue }
-                result.append(reference)
-            }
+        return context.shared(ClassifiedReferences.self) { ClassifiedReferences(context, table: table) }.all.compactMap { entry in
+            guard entry.from == from, to.contains(entry.to), !table.allows(entry.reference, from: from, to: entry.to) else { return nil }
+            return entry.reference
         }
-        return result
+    }
+
+    /// Every reference of the module from a classified section into an init or exit section:
+    /// one pass over the relocations for all the X rules, each of which then takes its pairs.
+    struct ClassifiedReferences: Sendable {
+        struct Entry: Sendable {
+            let reference: SectionReference
+            let from: SectionClass
+            let to: SectionClass
+        }
+        static let targetClasses: Set<SectionClass> = [.initSection, .exitSection]
+        let all: [Entry]
+
+        init(_ context: ModuleContext, table: SectionTable) {
+            let module = context.module
+            let sections = module.sections
+            // Classified once per section, and each symbol marked with its section's class when
+            // that is a target class: the loop below runs once per relocation and, for nearly
+            // all of them, only reads that mark. References within one class (init code
+            // calling init code) are no finding and cost nothing.
+            let classes = sections.map { table.classOf($0.name) }
+            let targetClassOfSection = classes.map { $0.flatMap { ClassifiedReferences.targetClasses.contains($0) ? $0 : nil } }
+            guard targetClassOfSection.contains(where: { $0 != nil }) else { all = []; return }
+            let targetClass = module.symbols.map { symbol in symbol.sectionIndex.flatMap { targetClassOfSection[$0] } }
+            var locator: SymbolLocator?
+            var result: [Entry] = []
+            let decoder = module.decoder
+            for relocationSection in module.relocationSections {
+                let fromSection = sections[relocationSection.targetSectionIndex]
+                guard let from = classes[fromSection.index] else { continue }
+                for relocation in relocationSection.relocations {
+                    guard let toClass = targetClass[relocation.symbolIndex], toClass != from else { continue }
+                    let symbol = module.symbols[relocation.symbolIndex]
+                    guard let toIndex = symbol.sectionIndex else { continue }
+                    if locator == nil { locator = SymbolLocator(module: module) }
+                    let bias = fromSection.isExecutable ? decoder.pcBias(type: relocation.type) : 0
+                    let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend &+ bias)
+                    let toSymbol: String?
+                    if symbol.isNameable {
+                        toSymbol = symbol.name
+                    } else {
+                        toSymbol = locator!.symbol(containing: address, inSection: toIndex)?.name
+                    }
+                    let fromSymbol = locator!.symbol(before: relocation.offset, inSection: fromSection.index)
+                    let reference = SectionReference(
+                        fromSection: fromSection.name, fromSymbol: fromSymbol?.name,
+                        fromOffset: relocation.offset - (fromSymbol?.value ?? 0),
+                        toSection: sections[toIndex].name, toSymbol: toSymbol, toAddress: address)
+                    result.append(Entry(reference: reference, from: from, to: toClass))
+                }
+            }
+            all = result
+        }
     }
 
     /// The finding for this reference, in modpost's terms, with `note` appended to the message.

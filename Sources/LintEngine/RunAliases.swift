@@ -34,14 +34,17 @@ public struct RunAliases: Sendable {
     /// The claims that are patterns, filed under their literal prefix (the text before the
     /// first glob character): walking a queried alias down the trie visits exactly the
     /// patterns whose prefix it starts with, without building or hashing a prefix string.
-    private let patterns: PrefixTrie<Pattern>
+    private let patterns: PrefixTrie<Int32>
+    private let buckets: [Bucket]
     private let patternClaimants: [Claimant]
     private let literalPool: [UInt8]
     private let patternPool: [CChar]
 
     public init(modules: [ModuleObject]) {
         var exact: [String: [Claimant]] = [:]
-        var patterns = PrefixTrie<Pattern>()
+        var patterns = PrefixTrie<Int32>()
+        var buckets: [Bucket] = []
+        var bucketOfPrefix: [Substring: Int] = [:]
         var claimants: [Claimant] = []
         var literalPool: [UInt8] = []
         var patternPool: [CChar] = []
@@ -58,11 +61,20 @@ public struct RunAliases: Sendable {
                 claimants.append(claimant)
                 literalPool.append(contentsOf: literal)
                 patternPool.append(contentsOf: alias.utf8CString)
-                patterns.insert(RunAliases.literalPrefix(alias), pattern)
+                let prefix = Substring(RunAliases.literalPrefix(alias))
+                if let bucket = bucketOfPrefix[prefix] {
+                    buckets[bucket].patterns.append(pattern)
+                } else {
+                    bucketOfPrefix[prefix] = buckets.count
+                    patterns.insert(prefix.utf8, Int32(buckets.count))
+                    buckets.append(Bucket(patterns: [pattern]))
+                }
             }
         }
+        for index in buckets.indices { buckets[index].index(literals: literalPool) }
         byAlias = exact
         self.patterns = patterns
+        self.buckets = buckets
         self.patternClaimants = claimants
         self.literalPool = literalPool
         self.patternPool = patternPool
@@ -112,7 +124,7 @@ public struct RunAliases: Sendable {
             literalPool.withUnsafeBufferPointer { literals in
                 patternPool.withUnsafeBufferPointer { patternText in
                     body.withMemoryRebound(to: UInt8.self) { bytes in
-                        patterns.forEachValue(underPrefixesOf: bytes) { pattern in
+                        func check(_ pattern: Pattern) {
                             let start = patternText.baseAddress! + Int(pattern.patternStart)
                             // The same string is already among the exact claims.
                             if Int(pattern.patternCount) == queryLength && memcmp(start, text.baseAddress!, queryLength) == 0 { return }
@@ -120,6 +132,14 @@ public struct RunAliases: Sendable {
                             if RunAliases.contains(body, literal) && fnmatch(start, text.baseAddress!, 0) == 0 {
                                 found.append(patternClaimants[Int(pattern.claimant)])
                             }
+                        }
+                        var windows: [UInt32]?
+                        patterns.forEachValue(underPrefixesOf: bytes) { bucketIndex in
+                            let bucket = buckets[Int(bucketIndex)]
+                            bucket.patterns.forEach(check)
+                            guard !bucket.byWindow.isEmpty else { return }
+                            if windows == nil { windows = Bucket.windows(of: bytes) }
+                            for window in windows! { bucket.byWindow[window]?.forEach(check) }
                         }
                     }
                 }
@@ -140,6 +160,49 @@ public struct RunAliases: Sendable {
             index += 1
         }
         return false
+    }
+}
+
+/// The patterns that share one literal prefix. A big bucket (every `acpi*:…:*` or
+/// `of:N*T*C…` claim of a tree shares a prefix of four bytes) is indexed by the first four
+/// bytes of each pattern's longest literal: a query only tries the patterns whose literal
+/// starts at one of its own four-byte windows, instead of searching it for thousands of
+/// literals.
+struct Bucket: Sendable {
+    static let indexedSize = 32
+    static let window = 4
+    /// Every pattern of a small bucket; the ones with a literal shorter than a window in a big one.
+    var patterns: [Pattern]
+    var byWindow: [UInt32: [Pattern]] = [:]
+
+    init(patterns: [Pattern]) { self.patterns = patterns }
+
+    typealias Pattern = RunAliases.Pattern
+
+    mutating func index(literals: [UInt8]) {
+        guard patterns.count > Bucket.indexedSize else { return }
+        var short: [Pattern] = []
+        for pattern in patterns {
+            guard Int(pattern.literalCount) >= Bucket.window else { short.append(pattern); continue }
+            let start = Int(pattern.literalStart)
+            byWindow[Bucket.key(literals[start], literals[start + 1], literals[start + 2], literals[start + 3]), default: []].append(pattern)
+        }
+        patterns = short
+    }
+
+    static func key(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
+        UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
+    }
+
+    /// Every distinct four-byte window of `text`.
+    static func windows(of text: UnsafeBufferPointer<UInt8>) -> [UInt32] {
+        guard text.count >= window else { return [] }
+        var keys = (0...(text.count - window)).map { key(text[$0], text[$0 + 1], text[$0 + 2], text[$0 + 3]) }
+        keys.sort()
+        var unique: [UInt32] = []
+        unique.reserveCapacity(keys.count)
+        for key in keys where unique.last != key { unique.append(key) }
+        return unique
     }
 }
 

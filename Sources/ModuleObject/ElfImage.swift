@@ -291,6 +291,7 @@ final class ElfImage {
             }
             let count = Int(section.size / entrySize)
             let targetSection = sections[target]
+            if SectionNames.isCodeDescriptionTable(targetSection.name) { continue }
             guard count == 0 || targetSection.occupiesFile else {
                 throw ModuleError.corrupt("relocation section \(section.name) applies to \(targetSection.name), which has no file contents")
             }

@@ -28,13 +28,19 @@ extension ExportedSymbol {
         var namespaceOf: [Substring: Symbol] = [:]
         var crcOf: [Substring: Symbol] = [:]
         var labels: [(name: Substring, section: Section)] = []
-        for symbol in symbols where !symbol.isUndefined && !symbol.isSectionSymbol {
+        // Runs over every symbol of every module: the candidates are picked by their first
+        // bytes, read in place, before any symbol is copied.
+        let heads = (Symbol.head(of: "__ks"), Symbol.head(of: "__cr"))
+        let candidates = symbols.withUnsafeBufferPointer { table in
+            table.indices.filter { index in
+                let head = table[index].nameHead
+                return (head == heads.0 || head == heads.1)
+                    && table[index].place != .undefined && table[index].type != Symbol.typeSection
+            }
+        }
+        for symbol in candidates.map({ symbols[$0] }) {
             let name = symbol.name
-            // Bytes first: this runs for every symbol of every module.
-            var utf8 = name.utf8.makeIterator()
-            guard utf8.next() == UInt8(ascii: "_"), utf8.next() == UInt8(ascii: "_"),
-                  let third = utf8.next(), third == UInt8(ascii: "k") || third == UInt8(ascii: "c"),
-                  name.hasPrefix("__k") || name.hasPrefix("__crc_") else { continue }
+            guard name.hasPrefix("__k") || name.hasPrefix("__crc_") else { continue }
             if name.hasPrefix("__ksymtab_"), let index = symbol.sectionIndex, index < sections.count {
                 let section = sections[index]
                 if section.name.hasPrefix("__ksymtab") || section.name.hasPrefix("___ksymtab") {

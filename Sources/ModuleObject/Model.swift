@@ -104,6 +104,20 @@ public struct Symbol: Sendable, Hashable {
     public let type: UInt8
     public let binding: UInt8
     public let place: SymbolPlace
+    /// The first four bytes of the name, zero-padded (`Symbol.head(of:)`): the scans that
+    /// run over every symbol of every module pick their candidates by prefix with one integer
+    /// compare instead of walking the string.
+    public let nameHead: UInt32
+
+    public static func head(of name: String) -> UInt32 {
+        var head: UInt32 = 0
+        var shift: UInt32 = 0
+        for byte in name.utf8.prefix(4) {
+            head |= UInt32(byte) << shift
+            shift += 8
+        }
+        return head
+    }
 
     public static let typeNotype: UInt8 = 0
     public static let typeObject: UInt8 = 1
@@ -122,6 +136,7 @@ public struct Symbol: Sendable, Hashable {
         self.type = type
         self.binding = binding
         self.place = place
+        self.nameHead = Symbol.head(of: name)
     }
 
     public var isUndefined: Bool { place == .undefined }

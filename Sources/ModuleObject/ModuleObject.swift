@@ -27,10 +27,13 @@ public struct ModuleObject: Sendable {
     public let name: String
 
     public static func moduleName(fromPath path: String) -> String {
-        var base = Substring(path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path))
-        for suffix in [".xz", ".zst", ".gz"] where base.hasSuffix(suffix) { base = base.dropLast(suffix.count) }
-        for suffix in [".ko", ".o"] where base.hasSuffix(suffix) { base = base.dropLast(suffix.count); break }
-        return String(base.map { $0 == "-" ? "_" : $0 })
+        // Bytes: called for every module and every symbol-table owner.
+        var base = Substring(path).utf8
+        if let slash = base.lastIndex(of: UInt8(ascii: "/")) { base = base[base.index(after: slash)...] }
+        func endsWith(_ suffix: String) -> Bool { base.count >= suffix.utf8.count && base.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        for suffix in [".xz", ".zst", ".gz"] where endsWith(suffix) { base = base.dropLast(suffix.utf8.count) }
+        for suffix in [".ko", ".o"] where endsWith(suffix) { base = base.dropLast(suffix.utf8.count); break }
+        return String(decoding: base.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 
     public var decoder: RelocationDecoder { RelocationDecoder(identity: identity) }
@@ -41,6 +44,8 @@ public struct ModuleObject: Sendable {
     /// names the module build never resolves against exports (see `isIgnoredImport`).
     /// Computed once when the module is read: most symbol rules walk it.
     public let imports: [Symbol]
+    /// The names of `imports`, for the rules that ask whether a helper is imported.
+    public let importNames: Set<String>
 
     /// Undefined names that are not imports from another module or the kernel: the module's
     /// own `__this_module`, the GOT base, and per-architecture helpers the linker provides
@@ -78,6 +83,7 @@ public struct ModuleObject: Sendable {
             $0.isUndefined && $0.index != 0 && !$0.name.isEmpty && $0.binding != Symbol.bindLocal
                 && !ModuleObject.isIgnoredImport($0.name, machine: identity.machine) && importedNames.insert($0.name).inserted
         }
+        self.importNames = importedNames
         self.relocationSections = relocationSections
         self.modinfo = modinfo
         self.versions = versions

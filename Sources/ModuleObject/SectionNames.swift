@@ -16,4 +16,17 @@ public enum SectionNames {
     public static func isNeverScanned(_ name: String) -> Bool {
         neverScannedPrefixes.contains { name.hasPrefix($0) }
     }
+
+    /// Tables the compiler and objtool emit to describe code: unwind entries, patch and call
+    /// sites, trace and debug descriptors, bug and jump-label entries. Their relocations point
+    /// into code (or at strings) by construction, modpost does not check them, and no rule
+    /// reads them; on x86-64 they are half of a module's relocations (`.orc_unwind_ip` alone a
+    /// third), so their entries are not read at all.
+    static let codeDescriptionTables: Set<String> = [
+        ".orc_unwind_ip", ".return_sites", ".call_sites", ".retpoline_sites", ".ibt_endbr_seal",
+        ".static_call_sites", ".smp_locks", ".altinstructions", "__mcount_loc",
+        "__patchable_function_entries", "__jump_table", "__dyndbg", "__bug_table", ".eh_frame",
+    ]
+
+    public static func isCodeDescriptionTable(_ name: String) -> Bool { codeDescriptionTables.contains(name) }
 }

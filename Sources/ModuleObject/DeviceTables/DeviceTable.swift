@@ -201,7 +201,13 @@ public struct DeviceTable: Sendable, Hashable {
     static func find(symbols: [Symbol], sections: [Section], identity: ElfIdentity, kernel: KernelVersion?,
                      contents: (Section) -> ByteView?) -> [DeviceTable] {
         var tables: [DeviceTable] = []
-        for symbol in symbols where symbol.type == Symbol.typeObject && symbol.name.utf8.starts(with: "__mod_".utf8) {
+        let candidates = symbols.withUnsafeBufferPointer { table in
+            let head = Symbol.head(of: "__mo")
+            return table.indices.filter {
+                table[$0].nameHead == head && table[$0].type == Symbol.typeObject && table[$0].name.utf8.starts(with: "__mod_".utf8)
+            }
+        }
+        for symbol in candidates.map({ symbols[$0] }) {
             guard let index = symbol.sectionIndex, index > 0, index < sections.count,
                   let parsed = DeviceTableSymbol.parse(symbol.name) else { continue }
             let section = sections[index]
