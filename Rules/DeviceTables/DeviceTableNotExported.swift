@@ -19,7 +19,13 @@ public struct DeviceTableNotExported: DebugInfoRule {
             Without debug info the rule does not guess from symbol names (a name tells neither the \
             type nor which structure points at the object): such modules are listed once per run. \
             A usb_serial_driver's id_table is exempt: usb_serial_register_drivers() builds the \
-            usb_driver from the table passed to it, and that one carries MODULE_DEVICE_TABLE.
+            usb_driver from the table passed to it, and that one carries MODULE_DEVICE_TABLE. So is \
+            a table in .bss: it has no ids at build time (the driver fills it from module parameters \
+            at load, as xusbatm does), so there is nothing modpost could write. Some drivers leave a \
+            table unexported on purpose, which the rule cannot see: a table that matches every device \
+            (xen-pciback), ids of devices the module creates itself or names with MODULE_ALIAS() \
+            (ipmi_si), a module loaded through another table (a DMI one); disable the finding for them \
+            with per-symbol-ignores.
             """,
         fix: "Add MODULE_DEVICE_TABLE(<type>, <table>) after the table (pci, usb, of, acpi, platform, i2c, …).",
         kernelVersions: "all (the member offsets are read from the module's DWARF; the alias symbol of MODULE_DEVICE_TABLE in each naming generation)",
@@ -79,7 +85,7 @@ public struct DeviceTableNotExported: DebugInfoRule {
                 for slot in slots {
                     let (place, overflow) = object.symbol.value.addingReportingOverflow(element * size + slot.offset)
                     guard !overflow, let target = pointers!.target(section: object.section.index, offset: place),
-                          !exported.contains(target) else { continue }
+                          !exported.contains(target), module.sections[target.section].occupiesFile else { continue }
                     if locator == nil { locator = SymbolLocator(module: module) }
                     guard let table = locator!.symbol(containing: target.offset, inSection: target.section),
                           table.value == target.offset, reported.insert(table.name).inserted else { continue }
