@@ -65,9 +65,9 @@ public struct DeviceTableNotExported: DebugInfoRule {
         var locator: SymbolLocator?
         var reported: Set<String> = []
         var found: [Diagnostic] = []
-        let exported = Set(module.symbols.compactMap { symbol -> Place? in
+        let exported = Set(module.symbols.compactMap { symbol -> DataPlace? in
             guard DeviceTableSymbol.parse(symbol.name) != nil, let section = symbol.sectionIndex else { return nil }
-            return Place(section: section, offset: symbol.value)
+            return DataPlace(section: section, offset: symbol.value)
         })
         for object in TypedObject.all(in: module, debugInfo: debugInfo) where !Self.exemptStructs.contains(object.structName) {
             let slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
@@ -100,11 +100,6 @@ public struct DeviceTableNotExported: DebugInfoRule {
             }
         }
         return found
-    }
-
-    struct Place: Hashable {
-        let section: Int
-        let offset: UInt64
     }
 
     /// Id-table pointers of `structName` and of the structures embedded in it (not pointed
@@ -153,10 +148,16 @@ public struct DeviceTableNotExported: DebugInfoRule {
     }
 }
 
+/// A place in a section of the module.
+struct DataPlace: Hashable {
+    let section: Int
+    let offset: UInt64
+}
+
 /// Where the pointers in a module's initialised data point: the relocation at each place,
 /// resolved to a section and offset (`symbol + addend`). Only defined targets.
 struct DataPointers {
-    private var targets: [Int: [UInt64: DeviceTableNotExported.Place]] = [:]
+    private var targets: [Int: [UInt64: DataPlace]] = [:]
 
     init(_ module: ModuleObject) {
         for relocationSection in module.relocationSections {
@@ -171,5 +172,5 @@ struct DataPointers {
         }
     }
 
-    func target(section: Int, offset: UInt64) -> DeviceTableNotExported.Place? { targets[section]?[offset] }
+    func target(section: Int, offset: UInt64) -> DataPlace? { targets[section]?[offset] }
 }

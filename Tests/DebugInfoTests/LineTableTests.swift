@@ -91,4 +91,49 @@ import Testing
         let module = try ModuleObject.load(path: Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko"))
         #expect(try DebugInfo.loadLines(module: module) == nil)
     }
+
+    /// Over a tree of real modules with DWARF (MODLINT_DEBUG_CORPUS, e.g. Debian's
+    /// linux-image-<version>-dbg unpacked; skipped when unset): every unit's sequences are
+    /// tied to sections, and the first modules' relocation places agree with addr2line.
+    static let debugCorpus = ProcessInfo.processInfo.environment["MODLINT_DEBUG_CORPUS"]
+
+    @Test(.enabled(if: debugCorpus != nil))
+    func aRealTreeIsTiedWholeAndAgreesWithAddr2line() throws {
+        let root = try #require(Self.debugCorpus)
+        let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".ko") }.sorted()
+        #expect(!files.isEmpty)
+        var rows = 0, compared = 0, agreed = 0
+        var elapsed = Duration.zero
+        let clock = ContinuousClock()
+        for (index, file) in files.enumerated() {
+            let path = root + "/" + file
+            let module = try ModuleObject.load(path: path)
+            let start = clock.now
+            let table = try #require(try DebugInfo.loadLines(module: module), "\(file)")
+            elapsed += clock.now - start
+            rows += table.rowCount
+            #expect(table.unmatchedUnits == 0, "\(file)")
+            guard index < 40, let oracle = Self.addr2line(for: module.identity.machine) else { continue }
+            for relocations in module.relocationSections where module.sections[relocations.targetSectionIndex].isExecutable {
+                let section = relocations.targetSectionIndex
+                let offsets = Array(relocations.relocations.map(\.offset).prefix(200))
+                guard !offsets.isEmpty else { continue }
+                let (_, output) = try Command.run(
+                    oracle, ["-e", path, "-j", module.sections[section].name] + offsets.map { "0x" + String($0, radix: 16) })
+                for (offset, answer) in zip(offsets, output.split(separator: "\n")) {
+                    let text = answer.split(separator: " ").first.map(String.init) ?? ""
+                    let parts = text.split(separator: ":")
+                    guard parts.count == 2, let line = Int(parts[1]), line > 0 else { continue }
+                    compared += 1
+                    if let ours = table.location(section: section, offset: offset), ours.line == line,
+                       parts[0].hasSuffix("/" + ours.file) || parts[0] == ours.file {
+                        agreed += 1
+                    }
+                }
+            }
+        }
+        print("line tables of \(files.count) modules: \(rows) rows in \(elapsed); addr2line: \(agreed) of \(compared) places agree")
+        #expect(agreed == compared)
+    }
 }
