@@ -34,7 +34,7 @@ FX_PKG_INFO=${FX_PKG_INFO:-}
 PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables fx_dup fx_owner)
 # Also installed with their DWARF removed (strip --strip-debug) under
 # Fixtures/stripped/<output dir name>/, for the rules that fall back without debug info.
-STRIPPED=(fx_owner fx_owner_ok)
+STRIPPED=(fx_owner fx_owner_ok fx_devtab_noexport)
 STRIPPED_OUT=${STRIPPED_OUT:-$HERE/stripped/$(basename "$OUT")}
 # Built with KBUILD_MODPOST_WARN=1: modpost downgrades "undefined!" to a warning.
 WARN_DIRS=(fx_undef)

@@ -29,6 +29,7 @@ public enum Registry {
         UnterminatedDeviceTable(),
         DeviceTableSize(),
         AliasClaimedElsewhere(),
+        DeviceTableNotExported(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

@@ -13,7 +13,13 @@ public struct MissingOwner: DebugInfoRule {
             file, a mounted filesystem, a socket. With the field left NULL nothing pins the module, so \
             rmmod succeeds while the object is still reachable and the next call jumps into freed code. \
             A filesystem module's file_operations for its inodes are exempt when its file_system_type \
-            sets the owner: the mount pins the module. The check needs the module's debug info (DWARF) for the types of its objects; modules \
+            sets the owner: the mount pins the module. Two more cases need no owner, because \
+            something else pins the module: the proto_ops an af_alg_type points to (`ops`, \
+            `ops_nokey`) when the type sets its owner (af_alg takes a reference on the type's owner \
+            at bind and keeps it until the socket is released), and the standard and error xt_target \
+            of the table cores (ip_tables, ip6_tables, arp_tables, ebtables: every table that uses \
+            them is registered through the core's own exported register function, so the core cannot \
+            be unloaded first, and nft_compat refuses those two targets). The check needs the module's debug info (DWARF) for the types of its objects; modules \
             without it are listed once per run.
             """,
         fix: """
@@ -56,7 +62,11 @@ public struct MissingOwner: DebugInfoRule {
             let (place, overflow) = object.symbol.value.addingReportingOverflow(owner.offset)
             return !overflow && stored.contains(section: object.section.index, offset: place)
         }
+        let pinned = Self.pinnedThroughHolders(objects, module: module, debugInfo: debugInfo, stored: stored)
+        let isTableCore = module.exports.contains { Self.tableCoreExports.contains($0.name) }
         for object in objects {
+            if isTableCore && object.structName == "xt_target" { continue }
+            if pinned.contains(DataPlace(section: object.section.index, offset: object.symbol.value)) { continue }
             var slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
             if pinnedByFilesystem { slots.removeAll { $0.ownerStruct == "file_operations" } }
             guard !slots.isEmpty, let size = debugInfo.structs[object.structName]?.size, size > 0 else { continue }
@@ -84,6 +94,45 @@ public struct MissingOwner: DebugInfoRule {
             }
         }
         return found
+    }
+
+    /// An object type whose objects are used only through a holder object that pins the module.
+    struct Holder {
+        let structName: String
+        /// Members of the holder that point at the objects it pins.
+        let members: [String]
+        /// The holder's own owner field.
+        let owner: [String]
+    }
+
+    /// af_alg: alg_bind() takes a reference on `af_alg_type.owner`, dropped when the socket goes.
+    static let holders = [Holder(structName: "af_alg_type", members: ["ops", "ops_nokey"], owner: ["owner"])]
+
+    /// The register functions of the x_tables table cores, whose built-in targets leave `.me` unset.
+    static let tableCoreExports: Set<String> = ["ipt_register_table", "ip6t_register_table", "arpt_register_table",
+                                                "ebt_register_table"]
+
+    /// Places of objects a holder with its owner set points at.
+    static func pinnedThroughHolders(_ objects: [TypedObject], module: ModuleObject, debugInfo: DebugInfo,
+                                     stored: ThisModuleReferences) -> Set<DataPlace> {
+        var result: Set<DataPlace> = []
+        var pointers: DataPointers?
+        for holder in holders {
+            guard let owner = debugInfo.member(path: holder.owner, in: holder.structName) else { continue }
+            for object in objects where object.structName == holder.structName && !object.variable.isArray {
+                let (ownerPlace, overflow) = object.symbol.value.addingReportingOverflow(owner.offset)
+                guard !overflow, stored.contains(section: object.section.index, offset: ownerPlace) else { continue }
+                if pointers == nil { pointers = DataPointers(module) }
+                for name in holder.members {
+                    guard let member = debugInfo.member(path: [name], in: holder.structName) else { continue }
+                    let (place, overflow) = object.symbol.value.addingReportingOverflow(member.offset)
+                    if !overflow, let target = pointers!.target(section: object.section.index, offset: place) {
+                        result.insert(target)
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// Owner fields of `structName` and of the structures embedded in it (not pointed to),

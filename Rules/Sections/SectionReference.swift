@@ -5,6 +5,9 @@ import ModuleObject
 /// both ends named as modpost names them.
 struct SectionReference: Sendable, Hashable {
     let fromSection: String
+    let fromSectionIndex: Int
+    /// Offset of the relocation in `fromSection`.
+    let place: UInt64
     let fromSymbol: String?
     /// Offset of the reference from `fromSymbol`, or from the section start without one.
     let fromOffset: UInt64
@@ -82,7 +85,8 @@ struct SectionReference: Sendable, Hashable {
                     }
                     let fromSymbol = locator!.symbol(before: relocation.offset, inSection: fromSection.index)
                     let reference = SectionReference(
-                        fromSection: fromSection.name, fromSymbol: fromSymbol?.name,
+                        fromSection: fromSection.name, fromSectionIndex: fromSection.index, place: relocation.offset,
+                        fromSymbol: fromSymbol?.name,
                         fromOffset: relocation.offset - (fromSymbol?.value ?? 0),
                         toSection: sections[toIndex].name, toSymbol: toSymbol, toAddress: address)
                     result.append(Entry(reference: reference, from: from, to: toClass))
@@ -93,12 +97,14 @@ struct SectionReference: Sendable, Hashable {
     }
 
     /// The finding for this reference, in modpost's terms, with `note` appended to the message.
+    /// Its location is the source line of the relocation's place (the line table), else the
+    /// declaration of the function or object holding it.
     func diagnostic(_ rule: RuleDescription, in context: ModuleContext, why: String, note: String = "") -> Diagnostic {
         context.diagnostic(
             rule,
             "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), \(why)" + note,
             symbol: fromSymbol, section: fromSection, offset: fromOffset,
             targetSymbol: toDescription, targetSection: toSection,
-            location: fromSymbol.flatMap { context.debugInfo?.declaration(of: $0) })
+            location: context.sourceLocation(section: fromSectionIndex, offset: place, symbol: fromSymbol))
     }
 }

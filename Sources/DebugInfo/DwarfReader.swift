@@ -14,8 +14,28 @@ extension DebugInfo {
     /// the fixes for corrupt ELF and DWARF, so it is never the first to see a file, and the
     /// parts it trusts are checked first (`DwarfPrecheck`).
     public static func load(module: ModuleObject) throws(DebugInfoError) -> DebugInfo? {
-        let path = module.path
         guard module.sections.contains(where: { $0.name == ".debug_info" }) else { return nil }
+        return try withDwarf(module) { reader throws(DebugInfoError) in try reader.read() }
+    }
+
+    /// Reads the line programs of a module and ties them to its sections (see `LineTable`).
+    /// Nil without `.debug_line`. Separate from `load`: only findings at a place in the code
+    /// need it, and the rows of a large module outnumber its DIEs.
+    public static func loadLines(module: ModuleObject) throws(DebugInfoError) -> LineTable? {
+        guard module.sections.contains(where: { $0.name == ".debug_line" }) else { return nil }
+        let anchors: [LineAnchor]
+        do {
+            anchors = try LineAnchor.all(in: module)
+        } catch {
+            throw .unreadable("cannot read the relocations of .debug_line: \(error)")
+        }
+        return try withDwarf(module) { reader throws(DebugInfoError) in try reader.readLines(anchors: anchors) }
+    }
+
+    /// Runs `body` with a reader over the module's DWARF; nil when libdwarf finds none.
+    private static func withDwarf<T>(_ module: ModuleObject,
+                                     _ body: (DwarfReader) throws(DebugInfoError) -> T) throws(DebugInfoError) -> T? {
+        let path = module.path
         // libdwarf 20210528 is not thread-safe: two Dwarf_Debug handles read on two threads
         // corrupt the heap (seen with the hostile-input run on 2 jobs). One load at a time.
         libdwarfLock.lock()
@@ -63,7 +83,7 @@ extension DebugInfo {
             var finishError: Dwarf_Error?
             _ = dwarf_finish(dbg, &finishError)
         }
-        return try reader.read()
+        return try body(reader)
     }
 }
 
@@ -72,7 +92,7 @@ private let libdwarfLock = NSLock()
 /// The walk over one `Dwarf_Debug`. Lives only inside `DebugInfo.load`.
 final class DwarfReader {
     let dbg: Dwarf_Debug
-    private var error: Dwarf_Error?
+    var error: Dwarf_Error?
 
     // Limits against hostile input: a real module has at most a few hundred thousand DIEs
     // (the largest Debian 6.1 modules) and types nest a few dozen levels.
@@ -85,7 +105,7 @@ final class DwarfReader {
 
     // Per compilation unit.
     private var files: [String] = []
-    private var compDir: String?
+    var compDir: String?
     private var fileIndexBase = 1
 
     // Results.
@@ -110,7 +130,7 @@ final class DwarfReader {
     // MARK: errors
 
     /// The pending libdwarf error as a typed error, freeing it.
-    private func failure(_ call: String) -> DebugInfoError {
+    func failure(_ call: String) -> DebugInfoError {
         var message = "\(call) failed"
         if let error {
             if let text = dwarf_errmsg(error) { message += ": " + String(cString: text) }
@@ -121,7 +141,7 @@ final class DwarfReader {
     }
 
     /// Drops an error the caller recovers from.
-    private func discardError() {
+    func discardError() {
         if let error {
             dwarf_dealloc(dbg, UnsafeMutableRawPointer(error), Dwarf_Unsigned(DW_DLA_ERROR))
             self.error = nil
@@ -411,7 +431,7 @@ final class DwarfReader {
         return attribute
     }
 
-    private func string(_ die: Dwarf_Die, _ code: Int32) throws(DebugInfoError) -> String? {
+    func string(_ die: Dwarf_Die, _ code: Int32) throws(DebugInfoError) -> String? {
         guard let attribute = try attribute(die, code) else { return nil }
         defer { dwarf_dealloc_attribute(attribute) }
         var text: UnsafeMutablePointer<CChar>?
@@ -501,7 +521,7 @@ final class DwarfReader {
         return SourceLocation(file: file, line: Int(line), column: column)
     }
 
-    private func relativeToCompDir(_ path: String) -> String {
+    func relativeToCompDir(_ path: String) -> String {
         guard let compDir, !compDir.isEmpty else { return path }
         let prefix = compDir.hasSuffix("/") ? compDir : compDir + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
@@ -517,5 +537,98 @@ final class DwarfReader {
             shift += 7
         }
         return nil
+    }
+}
+
+// MARK: line programs
+
+extension DwarfReader {
+    /// Limit against hostile input: the largest Debian 6.1 module has about two million rows.
+    static let maxLineRows = 50_000_000
+
+    func readLines(anchors: [LineAnchor]) throws(DebugInfoError) -> LineTable {
+        var units: [UnitLines] = []
+        var files: [String] = []
+        var fileIndex: [String: UInt32] = [:]
+        var rowCount = 0
+        while true {
+            var headerLength: Dwarf_Unsigned = 0, abbrevOffset: Dwarf_Off = 0, typeOffset: Dwarf_Unsigned = 0
+            var nextHeader: Dwarf_Unsigned = 0
+            var version: Dwarf_Half = 0, addressSize: Dwarf_Half = 0, lengthSize: Dwarf_Half = 0
+            var extensionSize: Dwarf_Half = 0, unitType: Dwarf_Half = 0
+            var signature = Dwarf_Sig8()
+            let rc = dwarf_next_cu_header_d(dbg, 1, &headerLength, &version, &abbrevOffset, &addressSize, &lengthSize,
+                                            &extensionSize, &signature, &typeOffset, &nextHeader, &unitType, &error)
+            if rc == DW_DLV_NO_ENTRY { break }
+            guard rc == DW_DLV_OK else { throw failure("dwarf_next_cu_header_d") }
+            var unitDie: Dwarf_Die?
+            let src = dwarf_siblingof_b(dbg, nil, 1, &unitDie, &error)
+            guard src == DW_DLV_OK, let unitDie else { throw failure("dwarf_siblingof_b (unit DIE)") }
+            defer { dwarf_dealloc_die(unitDie) }
+            compDir = try string(unitDie, DW_AT_comp_dir)
+            var tableVersion: Dwarf_Unsigned = 0
+            var tableCount: Dwarf_Small = 0
+            var context: Dwarf_Line_Context?
+            let lrc = dwarf_srclines_b(unitDie, &tableVersion, &tableCount, &context, &error)
+            if lrc == DW_DLV_NO_ENTRY { continue }
+            // A unit whose line program libdwarf rejects keeps its declarations.
+            guard lrc == DW_DLV_OK, let context else { discardError(); continue }
+            defer { dwarf_srclines_dealloc_b(context) }
+            var tableOffset: Dwarf_Unsigned = 0
+            var lines: UnsafeMutablePointer<Dwarf_Line?>?
+            var count: Dwarf_Signed = 0
+            guard tableCount == 1, dwarf_srclines_table_offset(context, &tableOffset, &error) == DW_DLV_OK,
+                  dwarf_srclines_from_linecontext(context, &lines, &count, &error) == DW_DLV_OK,
+                  let lines, count > 0 else {
+                discardError()
+                continue
+            }
+            rowCount += Int(count)
+            guard rowCount <= DwarfReader.maxLineRows else { throw .corrupt("more than \(DwarfReader.maxLineRows) line rows") }
+            // File numbers are the unit's own; names are shared by the whole table.
+            var unitFiles: [Dwarf_Unsigned: UInt32] = [:]
+            var rows: [UnitLines.RawRow] = []
+            rows.reserveCapacity(Int(count))
+            for index in 0..<Int(count) {
+                guard let line = lines[index] else { continue }
+                var address: Dwarf_Addr = 0, number: Dwarf_Unsigned = 0, column: Dwarf_Unsigned = 0
+                var fileNumber: Dwarf_Unsigned = 0
+                var setsAddress: Dwarf_Bool = 0, endsSequence: Dwarf_Bool = 0
+                guard dwarf_lineaddr(line, &address, &error) == DW_DLV_OK,
+                      dwarf_lineno(line, &number, &error) == DW_DLV_OK,
+                      dwarf_lineoff_b(line, &column, &error) == DW_DLV_OK,
+                      dwarf_line_srcfileno(line, &fileNumber, &error) == DW_DLV_OK,
+                      dwarf_line_is_addr_set(line, &setsAddress, &error) == DW_DLV_OK,
+                      dwarf_lineendsequence(line, &endsSequence, &error) == DW_DLV_OK else {
+                    throw failure("reading line row \(index)")
+                }
+                let file: UInt32
+                if let known = unitFiles[fileNumber] {
+                    file = known
+                } else {
+                    var text: UnsafeMutablePointer<CChar>?
+                    var name = "?"
+                    if dwarf_linesrc(line, &text, &error) == DW_DLV_OK, let text {
+                        name = relativeToCompDir(String(cString: text))
+                        dwarf_dealloc(dbg, UnsafeMutableRawPointer(text), Dwarf_Unsigned(DW_DLA_STRING))
+                    } else {
+                        discardError()
+                    }
+                    if let shared = fileIndex[name] {
+                        file = shared
+                    } else {
+                        file = UInt32(files.count)
+                        files.append(name)
+                        fileIndex[name] = file
+                    }
+                    unitFiles[fileNumber] = file
+                }
+                rows.append(UnitLines.RawRow(
+                    address: address, line: UInt32(clamping: number), column: UInt32(clamping: column), file: file,
+                    setsAddress: setsAddress != 0, endsSequence: endsSequence != 0))
+            }
+            units.append(UnitLines(tableOffset: tableOffset, rows: rows))
+        }
+        return UnitLines.tie(units, anchors: anchors, files: files)
     }
 }

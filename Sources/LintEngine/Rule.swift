@@ -137,6 +137,13 @@ public struct ModuleContext: Sendable {
     /// `debugInfoCache.state`). Read once, on the first call from any rule.
     public var debugInfo: DebugInfo? { debugInfoCache.value }
 
+    /// The source line of the code at `offset` in section `section` (the line table), else
+    /// the declaration of `symbol` (the function holding it); nil without debug info.
+    public func sourceLocation(section: Int, offset: UInt64, symbol: String?) -> SourceLocation? {
+        if let found = debugInfoCache.lines?.location(section: section, offset: offset) { return found }
+        return symbol.flatMap { debugInfo?.declaration(of: $0) }
+    }
+
     /// A diagnostic of `rule` on this module at its default severity (the configuration
     /// applies overrides later).
     public func diagnostic(_ rule: RuleDescription, _ message: String, symbol: String? = nil, section: String? = nil,
@@ -187,6 +194,25 @@ public final class DebugInfoCache: @unchecked Sendable {
     public var state: State {
         lock.lock(); defer { lock.unlock() }
         return currentState
+    }
+
+    // Guarded by `lock` too; read after `value`, never while holding the lock for it.
+    private var lineTable: LineTable?
+    private var linesRead = false
+
+    /// The module's line programs tied to its sections; read on the first call, and only
+    /// when its DWARF could be read (nil otherwise, or when the line programs cannot).
+    public var lines: LineTable? {
+        guard value != nil else { return nil }
+        lock.lock(); defer { lock.unlock() }
+        if !linesRead {
+            linesRead = true
+            let clock = ContinuousClock()
+            let start = clock.now
+            lineTable = try? DebugInfo.loadLines(module: module)
+            elapsed += clock.now - start
+        }
+        return lineTable
     }
 
     /// Time spent reading the DWARF (zero when it was never asked for).

@@ -271,8 +271,9 @@ final class ElfImage {
     // MARK: relocations
 
     /// The relocation sections that apply to sections a module rule may scan: everything but
-    /// debug info, notes and the other sections modpost never looks at.
-    func readRelocations(symbolCount: Int) throws -> [RelocationSection] {
+    /// debug info, notes and the other sections modpost never looks at. With `appliedTo`,
+    /// only those of that one section (`.debug_line`, read on demand by the DebugInfo layer).
+    func readRelocations(symbolCount: Int, appliedTo name: String? = nil) throws -> [RelocationSection] {
         var result: [RelocationSection] = []
         for section in sections where section.type == Section.typeRel || section.type == Section.typeRela {
             let explicit = section.type == Section.typeRela
@@ -280,7 +281,7 @@ final class ElfImage {
             guard target > 0, target < sections.count else {
                 throw ModuleError.corrupt("relocation section \(section.name) applies to section \(section.info), which does not exist")
             }
-            if SectionNames.isNeverScanned(sections[target].name) { continue }
+            if let name { if sections[target].name != name { continue } } else if SectionNames.isNeverScanned(sections[target].name) { continue }
             guard let symtab = symbolTableIndex, Int(section.link) == symtab else {
                 throw ModuleError.corrupt("relocation section \(section.name) links to section \(section.link), not the symbol table")
             }

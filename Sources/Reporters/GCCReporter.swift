@@ -2,10 +2,12 @@ import LintEngine
 
 /// One line per finding in the shape gcc prints, `file:line:column: severity: message [CODE]`,
 /// which vim's quickfix (`%f:%l:%c: %t%*[^:]: %m`), Emacs' compilation mode and VS Code's
-/// `$gcc` problem matcher read. A module is a binary: until DWARF gives a source line the
-/// location is the module file at line 1, column 1, because those readers need a number there
-/// (a line-less `file: severity:` form is skipped by most of them). Newlines in a message
-/// would start a bogus entry, so they become spaces. No summary: every line is a finding.
+/// `$gcc` problem matcher read. When the module's debug info gives a source line, that is the
+/// location (`file:line:column:`, or `file:line:` without a column), and the module follows
+/// the code (`[X001] (in path/to/module.ko)`). Otherwise the location is the module file at
+/// line 1, column 1, because those readers need a number there (a line-less
+/// `file: severity:` form is skipped by most of them). Newlines in a message would start a
+/// bogus entry, so they become spaces. No summary: every line is a finding.
 public struct GCCReporter: Sendable {
     public init() {}
 
@@ -13,7 +15,11 @@ public struct GCCReporter: Sendable {
         var out = ""
         for diagnostic in result.diagnostics {
             let message = diagnostic.message.split(whereSeparator: \.isNewline).joined(separator: " ")
-            out += "\(diagnostic.path):1:1: \(diagnostic.severity.rawValue): \(message) [\(diagnostic.code)]\n"
+            if let location = diagnostic.location {
+                out += "\(location): \(diagnostic.severity.rawValue): \(message) [\(diagnostic.code)] (in \(diagnostic.path))\n"
+            } else {
+                out += "\(diagnostic.path):1:1: \(diagnostic.severity.rawValue): \(message) [\(diagnostic.code)]\n"
+            }
         }
         return out
     }

@@ -2,7 +2,9 @@ import LintEngine
 
 /// GitHub Actions workflow commands: one `::error file=…,title=…::message` (or `::warning`,
 /// `::notice`) per finding, which the runner turns into annotations on the run and the pull
-/// request. The module is a binary with no line to point at, so no `line=` is given.
+/// request. A finding with a source location (from the module's debug info) points at it
+/// (`file=`, `line=`, `col=`), with the module in the title; without one the annotation is on
+/// the module file, with no line.
 public struct GitHubReporter: Sendable {
     public init() {}
 
@@ -15,8 +17,16 @@ public struct GitHubReporter: Sendable {
             case .warning: command = "warning"
             case .note: command = "notice"
             }
-            let title = "\(diagnostic.code) \(diagnostic.name)"
-            out += "::\(command) file=\(Self.escapeProperty(diagnostic.path)),title=\(Self.escapeProperty(title))::"
+            var title = "\(diagnostic.code) \(diagnostic.name)"
+            var properties: String
+            if let location = diagnostic.location {
+                properties = "file=\(Self.escapeProperty(location.file)),line=\(location.line)"
+                if let column = location.column { properties += ",col=\(column)" }
+                title += " in \(diagnostic.module)"
+            } else {
+                properties = "file=\(Self.escapeProperty(diagnostic.path))"
+            }
+            out += "::\(command) \(properties),title=\(Self.escapeProperty(title))::"
             out += Self.escapeData(diagnostic.message) + "\n"
         }
         return out

@@ -4,9 +4,10 @@ import LintEngine
 /// SARIF 2.1.0 for code-scanning services and editors' SARIF viewers: one run, the rule
 /// catalogue in `tool.driver.rules` (help from the rule descriptions), one result per finding.
 ///
-/// A module is a binary: until DWARF gives a source line, a result's location is the module
-/// file at line 1 (GitHub rejects results without a location and a `startLine` of 0), with the
-/// symbol in `logicalLocations`. Relative paths are given against `%SRCROOT%` so alerts keep
+/// When the module's debug info gives a source line, a result's location is that file, line
+/// and column, and the module is a related location. Otherwise the location is the module
+/// file at line 1 (GitHub rejects results without a location and a `startLine` of 0). The
+/// symbol is in `logicalLocations` either way. Relative paths are given against `%SRCROOT%` so alerts keep
 /// their identity across checkouts. `partialFingerprints` are ours, keyed on content (code,
 /// module, subject, sections), never on offsets or line numbers, which move on every rebuild.
 public struct SARIFReporter: Sendable {
@@ -118,7 +119,7 @@ public struct SARIFReporter: Sendable {
         let fingerprint: String
 
         enum Keys: String, CodingKey {
-            case ruleId, ruleIndex, level, message, locations, partialFingerprints, properties
+            case ruleId, ruleIndex, level, message, locations, relatedLocations, partialFingerprints, properties
         }
 
         func encode(to encoder: Encoder) throws {
@@ -129,22 +130,45 @@ public struct SARIFReporter: Sendable {
             try c.encode(Text(text: diagnostic.message), forKey: .message)
             let (uri, base) = SARIFReporter.uri(diagnostic.path)
             let logical = diagnostic.symbol.map { [LogicalLocation(name: $0, fullyQualifiedName: "\(diagnostic.module)::\($0)")] }
-            try c.encode([Location(physicalLocation: PhysicalLocation(
-                artifactLocation: ArtifactLocation(uri: uri, uriBaseId: base), region: Region(startLine: 1)),
-                logicalLocations: logical)], forKey: .locations)
+            let module = PhysicalLocation(artifactLocation: ArtifactLocation(uri: uri, uriBaseId: base),
+                                          region: Region(startLine: 1, startColumn: nil))
+            if let location = diagnostic.location {
+                // A path relative to the compilation directory, which for an in-tree build is
+                // the top of the kernel sources.
+                let (sourceURI, sourceBase) = SARIFReporter.uri(location.file)
+                try c.encode([Location(physicalLocation: PhysicalLocation(
+                    artifactLocation: ArtifactLocation(uri: sourceURI, uriBaseId: sourceBase),
+                    region: Region(startLine: location.line, startColumn: location.column)),
+                    logicalLocations: logical)], forKey: .locations)
+                let binary = PhysicalLocation(artifactLocation: module.artifactLocation, region: nil)
+                try c.encode([Location(id: 1, physicalLocation: binary, logicalLocations: nil,
+                                       message: Text(text: "module \(diagnostic.module)"))], forKey: .relatedLocations)
+            } else {
+                try c.encode([Location(physicalLocation: module, logicalLocations: logical)], forKey: .locations)
+            }
             try c.encode([SARIFReporter.fingerprintKey: fingerprint], forKey: .partialFingerprints)
             try c.encode(Properties(diagnostic), forKey: .properties)
         }
     }
 
     struct Location: Encodable {
+        var id: Int?
         let physicalLocation: PhysicalLocation
         let logicalLocations: [LogicalLocation]?
+        var message: Text?
+
+        init(id: Int? = nil, physicalLocation: PhysicalLocation, logicalLocations: [LogicalLocation]?, message: Text? = nil) {
+            self.id = id
+            self.physicalLocation = physicalLocation
+            self.logicalLocations = logicalLocations
+            self.message = message
+        }
     }
 
     struct PhysicalLocation: Encodable {
         let artifactLocation: ArtifactLocation
-        let region: Region
+        /// Nil for the module file as a related location: a binary has no line to show.
+        let region: Region?
     }
 
     struct ArtifactLocation: Encodable {
@@ -152,7 +176,10 @@ public struct SARIFReporter: Sendable {
         let uriBaseId: String?
     }
 
-    struct Region: Encodable { let startLine: Int }
+    struct Region: Encodable {
+        let startLine: Int
+        let startColumn: Int?
+    }
 
     struct LogicalLocation: Encodable {
         let name: String

@@ -1,7 +1,9 @@
 import LintEngine
 
 /// The report for a person at a terminal, in the shape compilers use so editors and `grep`
-/// read it: `path: severity: message [CODE name]`, then one summary line.
+/// read it: `path: severity: message [CODE name]`, then one summary line. A finding the
+/// module's debug info places in its sources says so after the module, as a compiler would:
+/// `path: drivers/foo.c:42:5: severity: message [CODE name]`.
 ///
 /// `grouped` (used when the report goes to a terminal) puts each module's findings under one
 /// heading instead of repeating its path; `colour` adds ANSI SGR colour. Both off gives the
@@ -39,7 +41,8 @@ public struct TextReporter: Sendable {
 
     private func line(_ diagnostic: Diagnostic) -> String {
         let severity = paint(diagnostic.severity.rawValue + ":", Self.style(of: diagnostic.severity))
-        return "\(severity) \(diagnostic.message) " + paint("[\(diagnostic.code) \(diagnostic.name)]", .dim)
+        let place = diagnostic.location.map { paint("\($0):", .bold) + " " } ?? ""
+        return "\(place)\(severity) \(diagnostic.message) " + paint("[\(diagnostic.code) \(diagnostic.name)]", .dim)
     }
 
     public func summary(_ result: LintResult) -> String {

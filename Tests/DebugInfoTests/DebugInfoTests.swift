@@ -112,7 +112,7 @@ import Testing
         let dir = try Fixtures.scratchDirectory("debuginfo-corrupt")
         var outcomes: [String: Int] = [:]
         for name in [".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debug_line_str", ".debug_rnglists",
-                     ".debug_loclists", ".rela.debug_info"] {
+                     ".debug_loclists", ".rela.debug_info", ".rela.debug_line"] {
             let section = try #require(module.section(named: name))
             for (index, pattern) in [UInt8(0xff), 0x00, 0x7f].enumerated() {
                 var bytes = original
@@ -129,8 +129,18 @@ import Testing
                 } catch {
                     outcomes["error", default: 0] += 1
                 }
+                // The line programs are read apart from the DIEs, on their own libdwarf handle.
+                if let module = try? ModuleObject.load(path: path) {
+                    do {
+                        _ = try DebugInfo.loadLines(module: module)
+                        outcomes["lines read", default: 0] += 1
+                    } catch {
+                        outcomes["lines error", default: 0] += 1
+                    }
+                }
             }
         }
-        #expect(outcomes.values.reduce(0, +) == 24)
+        #expect(outcomes["read", default: 0] + outcomes["error", default: 0] == 27)
+        #expect(outcomes["lines read", default: 0] + outcomes["lines error", default: 0] == 27)
     }
 }

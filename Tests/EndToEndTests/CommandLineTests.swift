@@ -62,37 +62,39 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[0] is also in fx_pci_ids_extra as fx_pci_ids_extra[1] (pci:v00008086d00001234sv*sd*bc*sc*i*) [D002 device-id-in-two-tables]
             Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[2] matches the same devices as fx_pci_ids[0] (pci:v00008086d00001234sv*sd*bc*sc*i*): it can never match [D001 duplicate-device-id]
             Fixtures/linux-6.1-amd64/fx_devtab_dup.ko: warning: pci device table entry fx_pci_ids[3] matches the same devices as fx_pci_ids[1] (pci:v00008086d00005678sv*sd*bc*sc*i*): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
+            Fixtures/linux-6.1-amd64/fx_devtab_noexport.ko: Fixtures/src/fx_devtables/fx_devtab_noexport.c:32:34: warning: 'fx_noexport_of_ids' (struct of_device_id) is the .driver.of_match_table of 'fx_noexport_platform_driver' (struct platform_driver) but no MODULE_DEVICE_TABLE(of, fx_noexport_of_ids) exports it: modpost writes no alias for it, so udev does not load the module for these devices [D006 device-table-not-exported]
+            Fixtures/linux-6.1-amd64/fx_devtab_noexport.ko: Fixtures/src/fx_devtables/fx_devtab_noexport.c:21:35: warning: 'fx_noexport_pci_ids' (struct pci_device_id) is the .id_table of 'fx_noexport_pci_driver' (struct pci_driver) but no MODULE_DEVICE_TABLE(pci, fx_noexport_pci_ids) exports it: modpost writes no alias for it, so udev does not load the module for these devices [D006 device-table-not-exported]
             Fixtures/linux-6.1-amd64/fx_devtab_ptr.ko: warning: of device table entry fx_ptr_of_ids[2] matches the same devices as fx_ptr_of_ids[0] (of:N*T*Cmodlint,fx-ptr-a): it can never match; only its driver data differs, which the driver never receives [D001 duplicate-device-id]
             Fixtures/linux-6.1-amd64/fx_devtab_ptr.ko: warning: of device table entry fx_ptr_of_ids[3] matches the same devices as fx_ptr_of_ids[1] (of:N*T*Cmodlint,fx-ptr-b): it can never match [D001 duplicate-device-id]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_devtab_rival.ko: note: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device [D005 alias-claimed-elsewhere]
             Fixtures/linux-6.1-amd64/fx_dup.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_exporter (Fixtures/linux-6.1-amd64/fx_exporter.ko) [U006 exported-twice]
-            Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
-            Fixtures/linux-6.1-amd64/fx_exitref.ko: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost of this kernel does not report it: it exempts symbols named *driver) [X002 data-references-exit]
-            Fixtures/linux-6.1-amd64/fx_exitref.ko: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: Fixtures/src/fx_exitref/fx_exitref.c:64:31: warning: section mismatch: fx_pdrv_nowl+0x8 (section .data) references fx_remove2 (section .exit.text), which is discarded when the code is built in [X002 data-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: Fixtures/src/fx_exitref/fx_exitref.c:57:31: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost of this kernel does not report it: it exempts symbols named *driver) [X002 data-references-exit]
+            Fixtures/linux-6.1-amd64/fx_exitref.ko: Fixtures/src/fx_exitref/fx_exitref.c:30:2: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
             Fixtures/linux-6.1-amd64/fx_exporter.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_dup (Fixtures/linux-6.1-amd64/fx_dup.ko) [U006 exported-twice]
-            Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
-            Fixtures/linux-6.1-amd64/fx_gplonly.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
-            Fixtures/linux-6.1-amd64/fx_importer_prop.ko: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
-            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_holder+0x8 (section .data) references fx_setup_data (section .init.text), which is freed once the module's init has run [X003 references-init]
-            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_exit_calls_init+0xd (section .exit.text) references fx_late_init_helper (section .init.text), which was freed when the module's init finished [X004 init-exit-cross-reference]
-            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_init_calls_exit+0x85 (section .init.text) references fx_cleanup_hw (section .exit.text), which is discarded when the code is built in [X004 init-exit-cross-reference]
-            Fixtures/linux-6.1-amd64/fx_initref.ko: warning: section mismatch: fx_text_calls_init+0x1d (section .text) references fx_setup_once (section .init.text), which is freed once the module's init has run [X003 references-init]
+            Fixtures/linux-6.1-amd64/fx_gplonly.ko: /usr/src/linux-headers-6.1.0-50-common/include/linux/debugfs.h:87:16: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_gplonly.ko: /usr/src/linux-headers-6.1.0-50-common/include/linux/timekeeping.h:67:16: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_importer_prop.ko: Fixtures/src/fx_exports/fx_importer_prop.c:15:12: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:72:24: warning: section mismatch: fx_holder+0x8 (section .data) references fx_setup_data (section .init.text), which is freed once the module's init has run [X003 references-init]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:186:2: warning: section mismatch: fx_exit_calls_init+0xd (section .exit.text) references fx_late_init_helper (section .init.text), which was freed when the module's init finished [X004 init-exit-cross-reference]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:170:3: warning: section mismatch: fx_init_calls_exit+0x85 (section .init.text) references fx_cleanup_hw (section .exit.text), which is discarded when the code is built in [X004 init-exit-cross-reference]
+            Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:62:9: warning: section mismatch: fx_text_calls_init+0x1d (section .text) references fx_setup_once (section .init.text), which is freed once the module's init has run [X003 references-init]
             Fixtures/linux-6.1-amd64/fx_initref.ko: warning: EXPORT_SYMBOL of fx_exported_init, which is in .init.text: freed once the module's init has run [X005 exported-init-or-exit]
-            Fixtures/linux-6.1-amd64/fx_noexit.ko: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
+            Fixtures/linux-6.1-amd64/fx_noexit.ko: Fixtures/src/fx_noexit/fx_noexit.c:11:19: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
             Fixtures/linux-6.1-amd64/fx_ns_import.ko: note: MODULE_IMPORT_NS(CRYPTO_INTERNAL) is unused: no symbol the module uses is exported in namespace CRYPTO_INTERNAL [U007 unused-namespace-import]
             Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (crypto_cipher_setkey) from namespace CRYPTO_INTERNAL, but does not import it (exported by vmlinux) [U003 namespace-not-imported]
             Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (usb_stor_sense_invalidCDB) from namespace USB_STORAGE, but does not import it (exported by drivers/usb/storage/usb-storage) [U003 namespace-not-imported]
-            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
-            Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64 [O002 redundant-owner]
-            Fixtures/linux-6.1-amd64/fx_owner.ko: note: 'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64 [O002 redundant-owner]
-            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_xt_targets[1]' (struct xt_target) does not set .me: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
-            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
-            Fixtures/linux-6.1-amd64/fx_owner.ko: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
-            Fixtures/linux-6.1-amd64/fx_undef.ko: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
-            10 errors, 18 warnings, 12 notes in 21 modules
+            Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:66:32: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:96:31: note: 'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:82:26: note: 'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64 [O002 redundant-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:109:25: warning: 'fx_xt_targets[1]' (struct xt_target) does not set .me: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:36:37: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:57:38: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
+            Fixtures/linux-6.1-amd64/fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:15:13: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
+            10 errors, 20 warnings, 12 notes in 23 modules
 
             """)
     }
@@ -116,7 +118,7 @@ import Testing
         let run = try Self.modlint("check", "Fixtures/broken/not-elf.ko", "Fixtures/linux-6.1-amd64/fx_undef.ko", "--symbols", Self.symbols)
         #expect(run.status == 3)
         #expect(run.stdout.contains("Fixtures/broken/not-elf.ko: error: cannot read module: not an ELF file [E001 unreadable-input]"))
-        #expect(run.stdout.contains("fx_undef.ko: error: 'fx_no_such_symbol' is undefined"))
+        #expect(run.stdout.contains("fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:15:13: error: 'fx_no_such_symbol' is undefined"))
         #expect(run.stdout.hasSuffix("2 errors, 0 warnings, 0 notes in 1 module (1 of 2 files unreadable)\n"))
     }
 
@@ -127,7 +129,7 @@ import Testing
         #expect(object["schema_version"] as? Int == 1)
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.map { $0["code"] as? String } == ["D005", "D005", "D005", "D005", "D005", "D001", "D001", "D002", "D001", "D001",
-                                                              "D001", "D001", "D005", "D005", "D005", "U006", "X002", "X002", "X001", "U006",
+                                                              "D006", "D006", "D001", "D001", "D005", "D005", "D005", "U006", "X002", "X002", "X001", "U006",
                                                               "U002", "U002", "U002", "X003", "X004", "X004", "X003", "X005", "X006", "M001",
                                                               "U007", "U003", "U003", "O001", "O002", "O002", "O001", "O001", "O001", "U001"])
         let x001 = try #require(diagnostics.first { $0["code"] as? String == "X001" })
@@ -168,18 +170,18 @@ import Testing
     @Test func requireDebugInfoFailsOnStrippedModules() throws {
         let plain = try Self.modlint("check", "Fixtures/stripped/linux-6.1-amd64", "--select", "O")
         #expect(plain.status == 0)
-        #expect(plain.stdout.contains("Fixtures/stripped/linux-6.1-amd64/fx_owner.ko: note: not checked for missing owner fields: 2 modules had no debug info (fx_owner, fx_owner_ok);"))
+        #expect(plain.stdout.contains("Fixtures/stripped/linux-6.1-amd64/fx_devtab_noexport.ko: note: not checked for missing owner fields: 3 modules had no debug info (fx_devtab_noexport, fx_owner, fx_owner_ok);"))
         let strict = try Self.modlint("check", "Fixtures/stripped/linux-6.1-amd64", "--select", "O", "--require-debug-info")
         #expect(strict.status == 1)
-        #expect(strict.stdout.contains("fx_owner.ko: error: not checked for missing owner fields: 2 modules had no debug info"))
-        #expect(strict.stdout.hasSuffix("1 error, 0 warnings, 0 notes in 2 modules\n"))
+        #expect(strict.stdout.contains("fx_devtab_noexport.ko: error: not checked for missing owner fields: 3 modules had no debug info"))
+        #expect(strict.stdout.hasSuffix("1 error, 0 warnings, 0 notes in 3 modules\n"))
     }
 
     @Test func rulesAndExplain() throws {
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006"])
+        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "D006", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

@@ -19,7 +19,7 @@ import Testing
         let run = try CommandLineTests.modlint("check", tree)
         #expect(run.stderr == "modlint: note: no --symbols given: using \(headers)/Module.symvers, the symbol table of the module tree \(tree)\n")
         #expect(run.status == 1)
-        #expect(run.stdout.contains("fx_undef.ko: error: 'fx_no_such_symbol' is undefined"))
+        #expect(run.stdout.contains("fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:15:13: error: 'fx_no_such_symbol' is undefined"))
     }
 
     @Test func debiansPlaceholderSystemMapIsAUsageError() throws {

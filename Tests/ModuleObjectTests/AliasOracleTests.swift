@@ -60,8 +60,9 @@ import Testing
         let outcome = Self.check(paths)
         #expect(outcome.disagreements == [])
         #expect(outcome.agree == outcome.modules)
-        // fx_devtab_dup, fx_devtab_rival, fx_devtab_clean, fx_devtab_ptr, and fx_owner (its pci table).
-        #expect(outcome.withTables == 5)
+        // fx_devtab_dup, fx_devtab_rival, fx_devtab_clean, fx_devtab_ptr, fx_devtab_export, and
+        // fx_owner (its pci table).
+        #expect(outcome.withTables == 6)
     }
 
     @Test(.enabled(if: corpus != nil))

@@ -52,4 +52,26 @@ import Testing
         #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko"], select: "D005").isEmpty)
         #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko", "devtables/fx_devtab_badsize.ko"], select: "D005").isEmpty)
     }
+
+    /// D006 on both kernels: the same findings, at the tables' source lines.
+    @Test(arguments: ["6.1", "6.12"])
+    func tablesNoModuleDeviceTableExports(kernel: String) throws {
+        let result = try Fixtures.lint([Fixtures.path("linux-\(kernel)-amd64/fx_devtab_noexport.ko"),
+                                        Fixtures.path("linux-\(kernel)-amd64/fx_devtab_export.ko")],
+                                       symbols: nil, select: ["D006"])
+        let file = "Fixtures/src/fx_devtables/fx_devtab_noexport.c"
+        #expect(result.diagnostics.map { "\($0.module) \($0.location?.description ?? "-") @\($0.section ?? "-")+\($0.offset ?? 0): \($0.message)" } == [
+            "fx_devtab_noexport \(file):32:34 @.rodata+0: 'fx_noexport_of_ids' (struct of_device_id) is the .driver.of_match_table of 'fx_noexport_platform_driver' (struct platform_driver) but no MODULE_DEVICE_TABLE(of, fx_noexport_of_ids) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
+            "fx_devtab_noexport \(file):21:35 @.rodata+416: 'fx_noexport_pci_ids' (struct pci_device_id) is the .id_table of 'fx_noexport_pci_driver' (struct pci_driver) but no MODULE_DEVICE_TABLE(pci, fx_noexport_pci_ids) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
+        ])
+    }
+
+    /// Without DWARF the rule does not guess: one note names the module.
+    @Test func strippedModulesAreListedOnce() throws {
+        let result = try Fixtures.lint([Fixtures.path("stripped/linux-6.1-amd64/fx_devtab_noexport.ko")],
+                                       symbols: nil, select: ["D006"])
+        #expect(result.diagnostics.map { "\($0.severity) \($0.message)" } == [
+            "note not checked for device tables without MODULE_DEVICE_TABLE: 1 module had no readable debug info (fx_devtab_noexport); build with CONFIG_DEBUG_INFO or lint the unstripped modules",
+        ])
+    }
 }

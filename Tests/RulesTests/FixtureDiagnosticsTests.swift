@@ -72,6 +72,8 @@ import Testing
                 Expected("O001", "fx_owner", symbol: "fx_xt_targets", section: ".data"),
                 Expected("O002", "fx_owner", symbol: "fx_pci_driver", section: ".data"),
                 Expected("O002", "fx_owner", symbol: "fx_platform_driver", section: ".data"),
+                Expected("D006", "fx_devtab_noexport", symbol: "fx_noexport_pci_ids", section: ".rodata"),
+                Expected("D006", "fx_devtab_noexport", symbol: "fx_noexport_of_ids", section: ".rodata"),
             ]
         }
         // The device-table, namespace and duplicate-export fixtures are built for amd64 (6.1 and 6.12).

@@ -21,5 +21,9 @@ import Testing
             #expect(finding.location != nil, "\(finding.path): \(finding.message)")
             #expect(finding.section != nil && finding.offset != nil)
         }
+        // Pinned by something else (see O001's rationale): the x_tables cores' built-in
+        // targets and the af_alg socket types' proto_ops.
+        let exempt = ["ip_tables", "ip6_tables", "arp_tables", "ebtables", "algif_hash", "algif_skcipher", "algif_aead", "algif_rng"]
+        #expect(result.diagnostics.filter { $0.code == "O001" && exempt.contains($0.module) }.map(\.message) == [])
     }
 }

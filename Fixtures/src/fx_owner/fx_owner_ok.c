@@ -3,8 +3,11 @@
  * modlint fixture fx_owner_ok (6.1 API): owner fields as they should be.
  * fx_ok_fops, fx_ok_bdops and fx_ok_fs_type set .owner = THIS_MODULE;
  * fx_ok_platform_driver leaves .driver.owner to platform_driver_register().
+ * fx_ok_alg_ops (struct proto_ops) has no .owner: af_alg pins the module
+ * through fx_ok_alg_type.owner while a socket of the type is bound.
  * Must trigger neither O001 nor O002.
  */
+#include <crypto/if_alg.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -63,6 +66,33 @@ static struct platform_driver fx_ok_platform_driver = {
 	},
 };
 
+static int fx_ok_alg_release(struct socket *sock)
+{
+	return 0;
+}
+
+static struct proto_ops fx_ok_alg_ops = {
+	.family = PF_ALG,
+	.release = fx_ok_alg_release,
+};
+
+static void *fx_ok_alg_bind(const char *name, u32 type, u32 mask)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static void fx_ok_alg_free(void *private)
+{
+}
+
+static const struct af_alg_type fx_ok_alg_type = {
+	.bind = fx_ok_alg_bind,
+	.release = fx_ok_alg_free,
+	.ops = &fx_ok_alg_ops,
+	.name = "fx_owner_ok",
+	.owner = THIS_MODULE,
+};
+
 static int fx_ok_major;
 
 static int __init fx_owner_ok_init(void)
@@ -78,7 +108,12 @@ static int __init fx_owner_ok_init(void)
 	ret = platform_driver_register(&fx_ok_platform_driver);
 	if (ret)
 		goto out_fs;
+	ret = af_alg_register_type(&fx_ok_alg_type);
+	if (ret)
+		goto out_platform;
 	return 0;
+out_platform:
+	platform_driver_unregister(&fx_ok_platform_driver);
 out_fs:
 	unregister_filesystem(&fx_ok_fs_type);
 out_chrdev:
@@ -88,6 +123,7 @@ out_chrdev:
 
 static void __exit fx_owner_ok_exit(void)
 {
+	af_alg_unregister_type(&fx_ok_alg_type);
 	platform_driver_unregister(&fx_ok_platform_driver);
 	unregister_filesystem(&fx_ok_fs_type);
 	unregister_chrdev(fx_ok_major, "fx_owner_ok");

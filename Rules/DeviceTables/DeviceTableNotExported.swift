@@ -1,0 +1,176 @@
+import DebugInfo
+import LintEngine
+import ModuleObject
+
+/// D006: an id table a driver matches devices with, never named in MODULE_DEVICE_TABLE.
+public struct DeviceTableNotExported: DebugInfoRule {
+    public static let description = RuleDescription(
+        code: "D006", name: "device-table-not-exported", defaultSeverity: .warning,
+        summary: "A driver structure points at an id table (id_table, of_match_table, acpi_match_table) that no MODULE_DEVICE_TABLE exports.",
+        rationale: """
+            The bus matches devices against the table once the driver is registered, but only \
+            MODULE_DEVICE_TABLE(type, table) makes modpost write the table's `alias=` lines into \
+            .modinfo: without it depmod has no modalias for the module, and udev never loads it when \
+            a matching device appears; the driver works only when something loads it by name. \
+            The tables are found through the driver structures that point at them: the member \
+            offsets of `pci_driver.id_table`, `device_driver.of_match_table` and the other id \
+            table pointers, and the structure types of the module's objects, come from the \
+            module's debug info (DWARF), and the pointer itself from the relocation that fills it. \
+            Without debug info the rule does not guess from symbol names (a name tells neither the \
+            type nor which structure points at the object): such modules are listed once per run. \
+            A usb_serial_driver's id_table is exempt: usb_serial_register_drivers() builds the \
+            usb_driver from the table passed to it, and that one carries MODULE_DEVICE_TABLE. So is \
+            a table in .bss: it has no ids at build time (the driver fills it from module parameters \
+            at load, as xusbatm does), so there is nothing modpost could write. Some drivers leave a \
+            table unexported on purpose, which the rule cannot see: a table that matches every device \
+            (xen-pciback), ids of devices the module creates itself or names with MODULE_ALIAS() \
+            (ipmi_si), a module loaded through another table (a DMI one); disable the finding for them \
+            with per-symbol-ignores.
+            """,
+        fix: "Add MODULE_DEVICE_TABLE(<type>, <table>) after the table (pci, usb, of, acpi, platform, i2c, …).",
+        kernelVersions: "all (the member offsets are read from the module's DWARF; the alias symbol of MODULE_DEVICE_TABLE in each naming generation)",
+        examples: [
+            RuleExample(fixture: "linux-6.1-amd64/fx_devtab_noexport.ko",
+                        expected: ["fx_noexport_of_ids", "fx_noexport_pci_ids"]),
+            RuleExample(fixture: "linux-6.12-amd64/fx_devtab_noexport.ko",
+                        expected: ["fx_noexport_of_ids", "fx_noexport_pci_ids"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_devtab_export.ko", expected: []),
+            RuleExample(fixture: "linux-6.12-amd64/fx_devtab_export.ko", expected: []),
+            // Without DWARF: one note for the run naming the modules that were not checked.
+            RuleExample(fixture: "stripped/linux-6.1-amd64/fx_devtab_noexport.ko", expected: ["fx_devtab_noexport"]),
+        ])
+
+    public init() {}
+
+    /// Members that point at an id table the module should export.
+    static let tableMembers: Set<String> = ["id_table", "of_match_table", "acpi_match_table"]
+    /// Structures whose id_table is not the module's autoload table (see the rationale).
+    static let exemptStructs: Set<String> = ["usb_serial_driver"]
+    /// `struct pci_device_id` → `pci`: the id structures file2alias knows.
+    static let idStructs: [String: String] = Dictionary(
+        DeviceIDType.all.map { ($0.structName, $0.type) }, uniquingKeysWith: { first, _ in first })
+
+    /// An id-table pointer inside a structure, possibly in an embedded one (`driver.of_match_table`).
+    struct Slot: Hashable {
+        let path: String
+        let offset: UInt64
+        let idStruct: String
+    }
+
+    public func check(_ context: ModuleContext) -> [Diagnostic] {
+        guard let debugInfo = context.debugInfo else { return [] }
+        let module = context.module
+        var slotCache: [String: [Slot]] = [:]
+        var pointers: DataPointers?
+        var locator: SymbolLocator?
+        var reported: Set<String> = []
+        var found: [Diagnostic] = []
+        let exported = Set(module.symbols.compactMap { symbol -> DataPlace? in
+            guard DeviceTableSymbol.parse(symbol.name) != nil, let section = symbol.sectionIndex else { return nil }
+            return DataPlace(section: section, offset: symbol.value)
+        })
+        for object in TypedObject.all(in: module, debugInfo: debugInfo) where !Self.exemptStructs.contains(object.structName) {
+            let slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
+            guard !slots.isEmpty, let size = debugInfo.structs[object.structName]?.size, size > 0 else { continue }
+            let count: UInt64
+            if object.variable.isArray {
+                guard object.symbol.size % size == 0 else { continue }
+                count = object.symbol.size / size
+            } else {
+                guard object.symbol.size == size else { continue }
+                count = 1
+            }
+            if pointers == nil { pointers = DataPointers(module) }
+            for element in 0..<count {
+                for slot in slots {
+                    let (place, overflow) = object.symbol.value.addingReportingOverflow(element * size + slot.offset)
+                    guard !overflow, let target = pointers!.target(section: object.section.index, offset: place),
+                          !exported.contains(target), module.sections[target.section].occupiesFile else { continue }
+                    if locator == nil { locator = SymbolLocator(module: module) }
+                    guard let table = locator!.symbol(containing: target.offset, inSection: target.section),
+                          table.value == target.offset, reported.insert(table.name).inserted else { continue }
+                    let type = Self.idStructs[slot.idStruct] ?? slot.idStruct
+                    let holder = object.variable.isArray ? "\(object.symbol.name)[\(element)]" : object.symbol.name
+                    found.append(context.diagnostic(
+                        Self.description,
+                        "'\(table.name)' (struct \(slot.idStruct)) is the .\(slot.path) of '\(holder)' (struct \(object.structName)) but no MODULE_DEVICE_TABLE(\(type), \(table.name)) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
+                        symbol: table.name, section: module.sections[target.section].name, offset: target.offset,
+                        location: debugInfo.declaration(of: table.name) ?? object.variable.location))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Id-table pointers of `structName` and of the structures embedded in it (not pointed
+    /// to), three levels deep.
+    static func slots(in structName: String, debugInfo: DebugInfo, cache: inout [String: [Slot]], depth: Int = 0) -> [Slot] {
+        if let cached = cache[structName] { return cached }
+        guard let layout = debugInfo.structs[structName] else { return [] }
+        var result: [Slot] = []
+        for member in layout.members {
+            guard let name = member.name, let offset = member.offset else { continue }
+            if tableMembers.contains(name), let pointee = pointee(of: member.typeName), idStructs[pointee] != nil {
+                result.append(Slot(path: name, offset: offset, idStruct: pointee))
+            } else if depth < 3, member.typeName.hasPrefix("struct "), !member.typeName.contains("*"),
+                      !member.typeName.contains("[") {
+                let inner = String(member.typeName.dropFirst("struct ".count))
+                guard inner != structName else { continue }
+                for slot in slots(in: inner, debugInfo: debugInfo, cache: &cache, depth: depth + 1) {
+                    let (sum, overflow) = offset.addingReportingOverflow(slot.offset)
+                    guard !overflow else { continue }
+                    result.append(Slot(path: name + "." + slot.path, offset: sum, idStruct: slot.idStruct))
+                }
+            }
+        }
+        cache[structName] = result
+        return result
+    }
+
+    /// `const struct pci_device_id *` → `pci_device_id`; nil for anything but a pointer to a struct.
+    static func pointee(of typeName: String) -> String? {
+        var text = Substring(typeName)
+        guard text.hasSuffix(" *") else { return nil }
+        text = text.dropLast(2)
+        if text.hasPrefix("const ") { text = text.dropFirst("const ".count) }
+        guard text.hasPrefix("struct "), !text.contains("*") else { return nil }
+        return String(text.dropFirst("struct ".count))
+    }
+
+    public func unchecked(_ modules: [UncheckedModule]) -> [Diagnostic] {
+        guard let first = modules.first else { return [] }
+        let names = modules.prefix(5).map(\.module).joined(separator: ", ")
+        let list = modules.count > 5 ? names + ", and \(modules.count - 5) more" : names
+        return [Diagnostic(
+            code: Self.description.code, name: Self.description.name, severity: .note, path: first.path,
+            module: first.module,
+            message: "not checked for device tables without MODULE_DEVICE_TABLE: \(modules.count) module\(modules.count == 1 ? "" : "s") had no readable debug info (\(list)); build with CONFIG_DEBUG_INFO or lint the unstripped modules")]
+    }
+}
+
+/// A place in a section of the module.
+struct DataPlace: Hashable {
+    let section: Int
+    let offset: UInt64
+}
+
+/// Where the pointers in a module's initialised data point: the relocation at each place,
+/// resolved to a section and offset (`symbol + addend`). Only defined targets.
+struct DataPointers {
+    private var targets: [Int: [UInt64: DataPlace]] = [:]
+
+    init(_ module: ModuleObject) {
+        for relocationSection in module.relocationSections {
+            let from = module.sections[relocationSection.targetSectionIndex]
+            guard from.isAllocated, !from.isExecutable else { continue }
+            for relocation in relocationSection.relocations where relocation.addendIsKnown {
+                let symbol = module.symbols[relocation.symbolIndex]
+                guard let section = symbol.sectionIndex, section < module.sections.count else { continue }
+                let address = UInt64(bitPattern: Int64(bitPattern: symbol.value) &+ relocation.addend)
+                targets[from.index, default: [:]][relocation.offset] = .init(section: section, offset: address)
+            }
+        }
+    }
+
+    func target(section: Int, offset: UInt64) -> DataPlace? { targets[section]?[offset] }
+}
