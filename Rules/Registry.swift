@@ -29,6 +29,8 @@ public enum Registry {
         UnterminatedDeviceTable(),
         DeviceTableSize(),
         AliasClaimedElsewhere(),
+        SizeClass(),
+        SizeBudgetExceeded(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

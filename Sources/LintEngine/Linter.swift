@@ -80,14 +80,15 @@ public struct Linter: Sendable {
         let aliases = RunAliases(modules: readModules)
         let target = self.target
         let forcedVersion = target.release.flatMap(KernelVersion.init(parsing:))
-        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
+        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description) }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
         let perModule: [([Diagnostic], UncheckedModule?)] = Parallel.map(count: readModules.count, jobs: jobs) { index in
             defer { step() }
             let module = readModules[index]
             let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
-                                        strictSections: configuration.strictSections)
+                                        strictSections: configuration.strictSections,
+                                        sizeBudget: configuration.sizeBudget, loader: configuration.loader)
             let found = enabled.flatMap { $0.check(context) }
             switch context.debugInfoCache.state {
             case .missing:
