@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
         .testTarget(
-            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "Rules", "FixtureSupport"],
+            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "ModuleLayout", "Rules", "FixtureSupport"],
             resources: [.copy("Resources")]),
         .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"], exclude: ["Snapshots"]),
     ]

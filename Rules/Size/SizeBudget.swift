@@ -21,7 +21,10 @@ public struct SizeBudgetExceeded: Rule {
             """,
         kernelVersions: "all",
         examples: [
-            RuleExample(fixture: "linux-6.1-amd64/fx_size_large.ko", expected: []),
+            RuleExample(fixture: "linux-6.1-amd64/fx_size_large.ko", sizeBudget: SizeBudget(core: 12288, initSize: 8192),
+                        expected: ["core", "init"]),
+            RuleExample(fixture: "linux-6.1-amd64/fx_size_small.ko", sizeBudget: SizeBudget(core: 16384, initSize: 12288),
+                        expected: []),
         ])
 
     public init() {}

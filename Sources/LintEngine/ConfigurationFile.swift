@@ -165,7 +165,8 @@ public enum ConfigurationFile {
 
     /// A kernel `.config` file (`--kernel-config`, `kernel-config:`).
     public static func kernelConfig(path: String) throws(ConfigurationError) -> KernelConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read through a handle: a process substitution (/dev/fd/N) has no size to map.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw ConfigurationError("\(path): cannot read the kernel configuration")
         }
         let config = KernelConfig(text: String(decoding: data, as: UTF8.self))

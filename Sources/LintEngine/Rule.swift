@@ -19,15 +19,18 @@ public struct RuleExample: Sendable, Hashable {
     public let expected: [String]
     /// Run with `strict-sections: true`.
     public let strictSections: Bool
+    /// Run with these size budgets (Z002).
+    public let sizeBudget: SizeBudget
 
     public init(fixture: String, alongside: [String] = [], symbols: String? = nil, kernelVersion: String? = nil,
-                strictSections: Bool = false,
+                strictSections: Bool = false, sizeBudget: SizeBudget = SizeBudget(),
                 expected: [String]) {
         self.fixture = fixture
         self.alongside = alongside
         self.symbols = symbols
         self.kernelVersion = kernelVersion
         self.strictSections = strictSections
+        self.sizeBudget = sizeBudget
         self.expected = expected
     }
 
