@@ -199,10 +199,11 @@ public struct SizeReport: Sendable {
         let histogram = SizeHistogram(footprints.map(\.core))
         let buckets = histogram.buckets
         let (width, height) = (900.0, 480.0)
-        let (left, right, top, bottom) = (70.0, 20.0, 60.0, 80.0)
+        let (left, right, top, bottom) = (70.0, 20.0, 84.0, 80.0)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let most = max(1, buckets.map(\.count).max() ?? 1)
-        let scale = SizeReport.niceCeiling(most)
+        // Headroom above the tallest bar for its count.
+        let scale = SizeReport.niceCeiling(most + most / 10 + 1)
         let slot = buckets.isEmpty ? plotWidth : plotWidth / Double(buckets.count)
         func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
         var out = """
@@ -213,10 +214,10 @@ public struct SizeReport: Sendable {
 
             """
         for step in 0...4 {
-            let value = scale * step / 4
-            let y = top + plotHeight - plotHeight * Double(value) / Double(scale)
+            let value = Double(scale) * Double(step) / 4
+            let y = top + plotHeight - plotHeight * value / Double(scale)
             out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(y))\" stroke=\"#ddd\"/>\n"
-            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(value)</text>\n"
+            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(String(format: "%g", value))</text>\n"
         }
         for (i, bucket) in buckets.enumerated() {
             let barHeight = plotHeight * Double(bucket.count) / Double(scale)
@@ -228,8 +229,8 @@ public struct SizeReport: Sendable {
             }
             out += "<text x=\"\(fmt(x + slot / 2))\" y=\"\(fmt(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"11\">\(SizeReport.human(bucket.lowerBound))</text>\n"
             if bucket.lowerBound == pageSize {
-                out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top - 6))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\" stroke-dasharray=\"4 3\"/>\n"
-                out += "<text x=\"\(fmt(x + 4))\" y=\"\(fmt(top + 6))\" font-size=\"11\">one page</text>\n"
+                out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top - 16))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\" stroke-dasharray=\"4 3\"/>\n"
+                out += "<text x=\"\(fmt(x))\" y=\"\(fmt(top - 20))\" text-anchor=\"middle\" font-size=\"11\">one page (\(pageSize) bytes)</text>\n"
             }
         }
         out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\"/>\n"
@@ -241,11 +242,16 @@ public struct SizeReport: Sendable {
         return out
     }
 
+    /// The smallest of 1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8 × 10^k at or above `value` (at least 4):
+    /// an axis whose quarters are round numbers.
     static func niceCeiling(_ value: Int) -> Int {
-        var step = 1
-        while step * 10 < value { step *= 10 }
-        let steps = [1, 2, 4, 5, 8, 10].map { $0 * step }
-        return steps.first { $0 >= value } ?? value
+        let target = Double(max(4, value))
+        var power = 1.0
+        while power * 10 <= target { power *= 10 }
+        for factor in [1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10] where factor * power >= target {
+            return Int((factor * power).rounded(.up))
+        }
+        return Int(target)
     }
 
     static func xml(_ text: String) -> String {
