@@ -211,6 +211,20 @@ enum Synthetic {
     }
 }
 
+@Suite struct ModuleMemoryFixtureTests {
+    /// 6.12 (module_memory): text, rodata and data each take a page; init text and init data.
+    @Test func sizeFixturesOn612() throws {
+        let config = LoaderConfiguration.debian(machine: .x86_64, version: KernelVersion(6, 12))
+        let module = try ModuleObject.load(path: Fixtures.path("linux-6.12-amd64/fx_size_small.ko"))
+        let f = LayoutModel(configuration: config).footprint(of: module)
+        #expect(config.generation == .moduleMemory)
+        #expect(f.core == 4754)
+        #expect(f.coreAllocated == 12288)
+        #expect(f.initAllocated == 8192)
+        #expect(f.sizeClass == .vmalloc)
+    }
+}
+
 @Suite struct LoaderConfigurationTests {
     @Test func debianDefaults() {
         let amd64 = LoaderConfiguration.debian(machine: .x86_64, version: KernelVersion(6, 1))
