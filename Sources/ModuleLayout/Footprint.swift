@@ -108,7 +108,7 @@ public struct LayoutModel: Sendable {
     public func footprint(of module: ModuleObject) -> ModuleFootprint {
         let unrounded = run(module, rounding: false)
         let allocated = run(module, rounding: true)
-        let sections = module.sections
+        let sections = loaderSections(module)
         func size(_ name: String) -> UInt64 {
             sections.filter { $0.name == name && $0.isAllocated }.reduce(0) { Arithmetic.add($0, $1.size) }
         }
@@ -132,7 +132,6 @@ public struct LayoutModel: Sendable {
     /// Sections that module_frob_arch_sections sizes (they are placeholders in the .ko).
     static func archSizedSections(machine: Machine) -> [String] {
         switch machine {
-        case .aarch64: return [".plt", ".init.plt", ".text.ftrace_trampoline"]
         case .arm: return [".plt", ".init.plt"]
         case .ppc64: return [".stubs"]
         case .ppc: return [".plt", ".init.plt"]
@@ -169,8 +168,13 @@ public struct LayoutModel: Sendable {
         return (flags, percpu)
     }
 
+    /// The section headers as the loader lays them out, after the architecture's hook.
+    func loaderSections(_ module: ModuleObject) -> [Section] {
+        module.identity.machine == .aarch64 ? ArchSections.aarch64(module, generation: configuration.generation) : module.sections
+    }
+
     func run(_ module: ModuleObject, rounding: Bool) -> Outcome {
-        let sections = module.sections
+        let sections = loaderSections(module)
         let machine = module.identity.machine
         let pageSize = configuration.pageSize
         let strict = rounding && configuration.strictModuleRWX

@@ -190,4 +190,11 @@ public struct RelocationSection: Sendable, Hashable {
     public let targetSectionIndex: Int
     public let hasExplicitAddends: Bool
     public let relocations: [Relocation]
+
+    public init(sectionIndex: Int, targetSectionIndex: Int, hasExplicitAddends: Bool, relocations: [Relocation]) {
+        self.sectionIndex = sectionIndex
+        self.targetSectionIndex = targetSectionIndex
+        self.hasExplicitAddends = hasExplicitAddends
+        self.relocations = relocations
+    }
 }

@@ -159,7 +159,7 @@ enum Synthetic {
 
     @Test func archSizedSectionsMakeTheFiguresALowerBound() {
         let plt = Synthetic.section(0, ".plt", Synthetic.ax, 1, align: 1, type: Section.typeNobits)
-        let f = LayoutModel(configuration: v61).footprint(of: Synthetic.module(machine: .aarch64, sections: [plt]))
+        let f = LayoutModel(configuration: v61).footprint(of: Synthetic.module(machine: .arm, sections: [plt]))
         #expect(f.archSizedSections == [".plt"])
         #expect(!f.isExact)
     }
@@ -302,5 +302,63 @@ enum Synthetic {
         #expect(histogram.buckets.first { $0.lowerBound == 2048 }?.count == 1)
         #expect(histogram.buckets.first { $0.lowerBound == 1024 }?.count == 1)
         #expect(SizeHistogram([]).buckets.isEmpty)
+    }
+}
+
+@Suite struct AArch64PLTTests {
+    static func module() -> ModuleObject {
+        let ax = Synthetic.ax
+        let sections = [
+            Section(index: 0, name: "", type: 0, flags: 0, size: 0, alignment: 0),
+            Synthetic.section(1, ".text", ax, 100, align: 16),
+            Synthetic.section(2, ".init.text", ax, 50, align: 1),
+            Synthetic.section(3, ".plt", ax, 1, align: 1),
+            Synthetic.section(4, ".init.plt", Synthetic.a, 1, align: 1),
+            Synthetic.section(5, ".text.ftrace_trampoline", ax, 1, align: 1),
+            Synthetic.section(6, ".rela.text", 0, 0, align: 8, type: Section.typeRela),
+            Synthetic.section(7, ".rela.init.text", 0, 0, align: 8, type: Section.typeRela),
+            Synthetic.section(8, ".symtab", 0, 4 * 24, align: 8, type: Section.typeSymtab, link: 9),
+            Synthetic.section(9, ".strtab", 0, 20, align: 1, type: Section.typeStrtab),
+        ]
+        let symbols = [
+            Synthetic.symbol(0, "", .undefined, type: Symbol.typeNotype),
+            Synthetic.symbol(1, "ext", .undefined),
+            Synthetic.symbol(2, "local", .section(1)),
+            Synthetic.symbol(3, "other", .section(2)),
+        ]
+        let call: UInt32 = 283, jump: UInt32 = 282, abs64: UInt32 = 257
+        func rel(_ type: UInt32, _ symbol: Int, _ addend: Int64 = 0) -> Relocation {
+            Relocation(offset: 0, type: type, symbolIndex: symbol, addend: addend)
+        }
+        let relocations = [
+            // ext three times by CALL26 and once by JUMP26: two entries; the local call needs
+            // none; two calls with an addend: one each; a data relocation: none.
+            RelocationSection(sectionIndex: 6, targetSectionIndex: 1, hasExplicitAddends: true, relocations: [
+                rel(call, 1), rel(call, 1), rel(jump, 1), rel(call, 1), rel(call, 2), rel(call, 3, 8), rel(call, 3, 8), rel(abs64, 1),
+            ]),
+            // From init: ext, and local (in another section).
+            RelocationSection(sectionIndex: 7, targetSectionIndex: 2, hasExplicitAddends: true, relocations: [
+                rel(call, 1), rel(call, 2), rel(call, 3),
+            ]),
+        ]
+        return ModuleObject(
+            path: "/synthetic/arm64.ko", identity: ElfIdentity(elfClass: .elf64, byteOrder: .little, machine: .aarch64, type: 1),
+            fileSize: 0, sections: sections, symbols: symbols, relocationSections: relocations,
+            modinfo: ModuleInfo(entries: []), versions: [], exports: [], thisModule: nil, isSigned: false)
+    }
+
+    @Test func pltsAreSizedAsTheArm64LoaderDoes() {
+        let config = LoaderConfiguration.debian(machine: .aarch64, version: KernelVersion(6, 1))
+        let f = LayoutModel(configuration: config).footprint(of: Self.module())
+        // .text 100; .plt aligned to 64: (4 + 1) × 12; two ftrace PLTs from 188 (aligned to 4).
+        #expect(f.text == 212)
+        // .init.text 50; .init.plt aligned to 64: (2 + 1) × 12.
+        #expect(f.initText == 100)
+        #expect(f.isExact)
+    }
+
+    @Test func moduleMemoryKernelsHaveOneFtracePLT() {
+        let config = LoaderConfiguration.debian(machine: .aarch64, version: KernelVersion(6, 12))
+        #expect(LayoutModel(configuration: config).footprint(of: Self.module()).text == 200)
     }
 }
