@@ -51,4 +51,47 @@ enum ArchSections {
         resize(".text.ftrace_trampoline", entries: generation == .coreAndInitLayouts ? 2 : 1, alignment: 4)
         return sections
     }
+
+    /// arm (arch/arm/kernel/module-plts.c, 6.1, ARM_MODULE_PLTS and DYNAMIC_FTRACE as in
+    /// Debian's armmp): two fixed entries (ftrace) plus one per branch relocation (PC24,
+    /// CALL, JUMP24, THM_CALL, THM_JUMP24) against a symbol outside the branch's section,
+    /// where zero-addend ones to the same (type, symbol) share an entry; 8 bytes an entry,
+    /// rounded up to blocks of 2 × L1_CACHE_BYTES. The kernel sorts with an unstable heapsort,
+    /// so when zero and non-zero addends to one symbol mix, its count can exceed this one by
+    /// a few entries: the figures stay a lower bound.
+    static func arm(_ module: ModuleObject) -> [Section] {
+        var sections = module.sections
+        let branches: Set<UInt32> = [1, 28, 29, 10, 30]
+        var corePLTs: UInt64 = 2, initPLTs: UInt64 = 2
+        for relocationSection in module.relocationSections where !relocationSection.hasExplicitAddends {
+            let target = relocationSection.targetSectionIndex
+            guard sections.indices.contains(target), sections[target].isExecutable else { continue }
+            var zeroAddendKeys = Set<UInt64>()
+            var count: UInt64 = 0
+            for relocation in relocationSection.relocations where branches.contains(relocation.type) {
+                let symbolIndex = relocation.symbolIndex
+                if module.symbols.indices.contains(symbolIndex), module.symbols[symbolIndex].place == .section(target) { continue }
+                // A zero addend is encoded with the PC bias: -8 in ARM state, -4 in Thumb.
+                let zero = relocation.addendIsKnown && relocation.addend == ([10, 30].contains(relocation.type) ? -4 : -8)
+                if !zero {
+                    count += 1
+                } else if zeroAddendKeys.insert(UInt64(relocation.type) << 32 | UInt64(UInt32(truncatingIfNeeded: symbolIndex))).inserted {
+                    count += 1
+                }
+            }
+            if sections[target].name.hasPrefix(".init") { initPLTs += count } else { corePLTs += count }
+        }
+        let block: UInt64 = 2 * 64
+        func resize(_ name: String, entries: UInt64) {
+            guard let i = sections.lastIndex(where: { $0.name == name }) else { return }
+            let old = sections[i]
+            sections[i] = Section(index: old.index, name: old.name, type: Section.typeNobits,
+                                  flags: Section.flagAlloc | Section.flagExecInstr, address: old.address, offset: old.offset,
+                                  size: Arithmetic.align(Arithmetic.multiply(entries, 8), block), link: old.link, info: old.info,
+                                  alignment: 64, entrySize: old.entrySize)
+        }
+        resize(".plt", entries: corePLTs)
+        resize(".init.plt", entries: initPLTs)
+        return sections
+    }
 }

@@ -132,6 +132,8 @@ public struct LayoutModel: Sendable {
     /// Sections that module_frob_arch_sections sizes (they are placeholders in the .ko).
     static func archSizedSections(machine: Machine) -> [String] {
         switch machine {
+        // Sized by the model, but the kernel's PLT count can be a few entries higher (see
+        // ArchSections.arm).
         case .arm: return [".plt", ".init.plt"]
         case .ppc64: return [".stubs"]
         case .ppc: return [".plt", ".init.plt"]
@@ -170,7 +172,11 @@ public struct LayoutModel: Sendable {
 
     /// The section headers as the loader lays them out, after the architecture's hook.
     func loaderSections(_ module: ModuleObject) -> [Section] {
-        module.identity.machine == .aarch64 ? ArchSections.aarch64(module, generation: configuration.generation) : module.sections
+        switch module.identity.machine {
+        case .aarch64: return ArchSections.aarch64(module, generation: configuration.generation)
+        case .arm: return ArchSections.arm(module)
+        default: return module.sections
+        }
     }
 
     func run(_ module: ModuleObject, rounding: Bool) -> Outcome {

@@ -362,3 +362,50 @@ enum Synthetic {
         #expect(LayoutModel(configuration: config).footprint(of: Self.module()).text == 200)
     }
 }
+
+@Suite struct ArmPLTTests {
+    static func module(extraCalls: Int) -> ModuleObject {
+        let sections = [
+            Section(index: 0, name: "", type: 0, flags: 0, size: 0, alignment: 0),
+            Synthetic.section(1, ".text", Synthetic.ax, 100, align: 16),
+            Synthetic.section(2, ".plt", Synthetic.ax, 1, align: 1),
+            Synthetic.section(3, ".init.plt", Synthetic.a, 1, align: 1),
+            Synthetic.section(4, ".rel.text", 0, 0, align: 4, type: Section.typeRel),
+            Synthetic.section(5, ".symtab", 0, 3 * 16, align: 4, type: Section.typeSymtab, link: 6),
+            Synthetic.section(6, ".strtab", 0, 12, align: 1, type: Section.typeStrtab),
+        ]
+        var symbols = [
+            Synthetic.symbol(0, "", .undefined, type: Symbol.typeNotype),
+            Synthetic.symbol(1, "ext", .undefined),
+            Synthetic.symbol(2, "local", .section(1)),
+        ]
+        let call: UInt32 = 28, jump: UInt32 = 29, thumbCall: UInt32 = 10
+        func rel(_ type: UInt32, _ symbol: Int, _ addend: Int64) -> Relocation {
+            Relocation(offset: 0, type: type, symbolIndex: symbol, addend: addend)
+        }
+        // ext by CALL twice (one entry) and by JUMP24 (another); the local call needs none;
+        // a call with a real addend gets its own; a Thumb call with a zero addend (-4) one more.
+        var relocations = [rel(call, 1, -8), rel(call, 1, -8), rel(jump, 1, -8), rel(call, 2, -8), rel(call, 1, 100),
+                           rel(thumbCall, 1, -4)]
+        for i in 0..<extraCalls {
+            symbols.append(Synthetic.symbol(3 + i, "f\(i)", .undefined))
+            relocations.append(rel(call, 3 + i, -8))
+        }
+        return ModuleObject(
+            path: "/synthetic/arm.ko", identity: ElfIdentity(elfClass: .elf32, byteOrder: .little, machine: .arm, type: 1),
+            fileSize: 0, sections: sections, symbols: symbols,
+            relocationSections: [RelocationSection(sectionIndex: 4, targetSectionIndex: 1, hasExplicitAddends: false, relocations: relocations)],
+            modinfo: ModuleInfo(entries: []), versions: [], exports: [], thisModule: nil, isSigned: false)
+    }
+
+    @Test func pltsComeInBlocksOfSixteen() {
+        let model = LayoutModel(configuration: .debian(machine: .arm, version: KernelVersion(6, 1)))
+        // 2 fixed + 4 entries: one 128-byte block after .text, aligned to 64.
+        #expect(model.footprint(of: Self.module(extraCalls: 0)).text == 128 + 128)
+        // 2 + 4 + 11 = 17 entries: two blocks.
+        #expect(model.footprint(of: Self.module(extraCalls: 11)).text == 128 + 256)
+        // The init PLT keeps its two fixed entries: one block.
+        #expect(model.footprint(of: Self.module(extraCalls: 0)).initText == 128)
+        #expect(!model.footprint(of: Self.module(extraCalls: 0)).isExact)
+    }
+}
