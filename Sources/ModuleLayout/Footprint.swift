@@ -98,7 +98,17 @@ public struct LayoutModel: Sendable {
     /// What each section contributes, by pass.
     enum Part: Int, CaseIterable { case text, rodata, roAfterInit, data, bss, kallsyms, initText, initRodata, initData, initKallsyms }
 
+    /// Where the loader puts one section: the offset from the start of its allocation (≤ 6.3:
+    /// the core or init layout; ≥ 6.4: its region).
+    public struct Placement: Sendable, Hashable {
+        public let index: Int
+        public let name: String
+        public let isInit: Bool
+        public let offset: UInt64
+    }
+
     struct Outcome {
+        var placements: [Placement] = []
         var parts = Array(repeating: UInt64(0), count: Part.allCases.count)
         var coreSize: UInt64 = 0
         var initSize: UInt64 = 0
@@ -127,6 +137,11 @@ public struct LayoutModel: Sendable {
             coreAllocated: allocated.coreSize, initAllocated: allocated.initSize,
             textPlusData: Arithmetic.add(size(".text"), size(".data")),
             archSizedSections: archSized)
+    }
+
+    /// Every section the loader places, in the order it places them, with its offset.
+    public func placements(of module: ModuleObject) -> [Placement] {
+        run(module, rounding: true).placements
     }
 
     /// Sections that module_frob_arch_sections sizes (they are placeholders in the .ko).
@@ -203,9 +218,11 @@ public struct LayoutModel: Sendable {
         let coreRegions: [Region] = [.text, .rodata, .roAfterInit, .data, .data]
         let initRegions: [Region?] = [.initText, .initRodata, nil, .initData, .initData]
 
+        var lastOffset: UInt64 = 0
         func place(_ size: UInt64, alignment: UInt64, into counter: inout UInt64) -> UInt64 {
             let before = counter
-            counter = Arithmetic.add(Arithmetic.align(counter, alignment), size)
+            lastOffset = Arithmetic.align(counter, alignment)
+            counter = Arithmetic.add(lastOffset, size)
             return counter - before
         }
 
@@ -226,6 +243,7 @@ public struct LayoutModel: Sendable {
                             placed[i] = true
                             placedInInit[i] = true
                             outcome.parts[part.rawValue] += place(section.size, alignment: section.alignment, into: &initLayout)
+                            outcome.placements.append(Placement(index: i, name: section.name, isInit: true, offset: lastOffset))
                             continue
                         }
                         region = initRegion
@@ -245,6 +263,7 @@ public struct LayoutModel: Sendable {
                         grown = place(section.size, alignment: section.alignment, into: &coreLayout)
                     }
                     outcome.parts[part.rawValue] = Arithmetic.add(outcome.parts[part.rawValue], grown)
+                    outcome.placements.append(Placement(index: i, name: section.name, isInit: initPass, offset: lastOffset))
                 }
                 if !modern, m != 3 {
                     // Pass boundaries (and the whole, after the last pass) are page-rounded
@@ -273,10 +292,14 @@ public struct LayoutModel: Sendable {
 
             var initData: UInt64 = modern ? regions[Region.initData.rawValue] : initLayout
             var grown = place(symtab.size, alignment: symtab.alignment, into: &initData)
+            outcome.placements.append(Placement(index: symtab.index, name: symtab.name, isInit: true, offset: lastOffset))
             var coreData: UInt64 = modern ? regions[Region.data.rawValue] : coreLayout
             let coreGrown = place(coreTable, alignment: symtab.alignment, into: &coreData)
             if !modern { coreData = strictAlign(coreData) }
-            if let strtab { grown = Arithmetic.add(grown, place(strtab.size, alignment: strtab.alignment, into: &initData)) }
+            if let strtab {
+                grown = Arithmetic.add(grown, place(strtab.size, alignment: strtab.alignment, into: &initData))
+                outcome.placements.append(Placement(index: strtab.index, name: strtab.name, isInit: true, offset: lastOffset))
+            }
             grown = Arithmetic.add(grown, place(Arithmetic.add(kallsymsStruct.size, sourceCount), alignment: kallsymsStruct.alignment, into: &initData))
             if !modern { initData = strictAlign(initData) }
             outcome.parts[Part.kallsyms.rawValue] = coreGrown
