@@ -160,6 +160,11 @@ public enum ConfigurationFile {
                 .compactMap { $0 }.joined(separator: ", ") + "}\n"
         }
         if let pageSize = configuration.loader.pageSize { out += "page-size: \(pageSize)\n" }
+        if let config = configuration.loader.kernelConfig {
+            // The file's path is not kept; what was read from it is.
+            out += "# kernel-config: \(config.values.count) options read"
+                + (config.version.map { " (Linux \($0))" } ?? "") + "\n"
+        }
         return out
     }
 
