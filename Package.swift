@@ -27,27 +27,30 @@ let package = Package(
             providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
         .target(name: "ModuleObject", dependencies: ["CLibElf", "CCompression"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
+        // The loader's layout: what a module costs in memory (sizes, size classes).
+        .target(name: "ModuleLayout", dependencies: ["ModuleObject"]),
         // The only target that calls libdwarf.
         .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"]),
         .target(
             name: "LintEngine",
-            dependencies: ["ModuleObject", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "KernelSymbols", "DebugInfo"], path: "Rules"),
-        .target(name: "Reporters", dependencies: ["LintEngine", "ModuleObject"]),
+            dependencies: ["ModuleObject", "ModuleLayout", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "ModuleLayout", "KernelSymbols", "DebugInfo"], path: "Rules"),
+        .target(name: "Reporters", dependencies: ["LintEngine", "ModuleObject", "ModuleLayout"]),
         .executableTarget(
             name: "modlint",
             dependencies: [
-                "LintEngine", "Rules", "Reporters", "KernelSymbols", "ModuleObject",
+                "LintEngine", "Rules", "Reporters", "KernelSymbols", "ModuleObject", "ModuleLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "FixtureSupport", dependencies: ["LintEngine", "Rules", "KernelSymbols"], path: "Tests/FixtureSupport"),
         .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject", "FixtureSupport"]),
+        .testTarget(name: "ModuleLayoutTests", dependencies: ["ModuleLayout", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
         .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
         .testTarget(
-            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "Rules", "FixtureSupport"],
+            name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "ModuleLayout", "Rules", "FixtureSupport"],
             resources: [.copy("Resources")]),
         .testTarget(name: "EndToEndTests", dependencies: ["modlint", "FixtureSupport"], exclude: ["Snapshots"]),
     ]

@@ -31,7 +31,7 @@ FX_KERNEL=${FX_KERNEL:-6.1}
 FX_PKG_INFO=${FX_PKG_INFO:-}
 
 # Plain builds (modpost accepts them as they are).
-PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables fx_dup fx_owner)
+PLAIN_DIRS=(fx_clean fx_exitref fx_noexit fx_initref fx_rodataref fx_devtables fx_dup fx_owner fx_size_small fx_size_large)
 # Also installed with their DWARF removed (strip --strip-debug) under
 # Fixtures/stripped/<output dir name>/, for the rules that fall back without debug info.
 STRIPPED=(fx_owner fx_owner_ok fx_devtab_noexport)

@@ -30,6 +30,8 @@ public enum Registry {
         DeviceTableSize(),
         AliasClaimedElsewhere(),
         DeviceTableNotExported(),
+        SizeClass(),
+        SizeBudgetExceeded(),
     ]
 
     public static let all = RuleSet(moduleRules: moduleRules, inputRule: UnreadableInput())

@@ -1,6 +1,20 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ModuleLayout
+
+/// Z002's limits: the most core and init memory a module may take (bytes, as allocated).
+public struct SizeBudget: Sendable, Hashable {
+    public var core: UInt64?
+    public var initSize: UInt64?
+
+    public init(core: UInt64? = nil, initSize: UInt64? = nil) {
+        self.core = core
+        self.initSize = initSize
+    }
+
+    public var isEmpty: Bool { core == nil && initSize == nil }
+}
 
 /// Rule codes that apply to findings whose module (name or path) or symbol matches a glob.
 public struct PatternIgnore: Sendable, Hashable {
@@ -43,11 +57,15 @@ public struct Configuration: Sendable, Hashable {
     /// A module that a debug-info rule could not check (no or unreadable DWARF) is an error,
     /// not a note.
     public var requireDebugInfo: Bool
+    /// Z002's budgets.
+    public var sizeBudget: SizeBudget
+    /// The target's loader, where it differs from the architecture's Debian defaults.
+    public var loader: LoaderOverrides
 
     public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error,
                 severity: [String: Severity] = [:], perModuleIgnores: [PatternIgnore] = [],
                 perSymbolIgnores: [PatternIgnore] = [], strictSections: Bool = false, source: String? = nil,
-                requireDebugInfo: Bool = false) {
+                requireDebugInfo: Bool = false, sizeBudget: SizeBudget = SizeBudget(), loader: LoaderOverrides = .none) {
         self.select = select
         self.ignore = ignore
         self.failOn = failOn
@@ -57,16 +75,21 @@ public struct Configuration: Sendable, Hashable {
         self.strictSections = strictSections
         self.source = source
         self.requireDebugInfo = requireDebugInfo
+        self.sizeBudget = sizeBudget
+        self.loader = loader
     }
 
     /// E001 is never switched off: a file that could not be read must not vanish from a report.
-    public func isEnabled(_ code: String) -> Bool {
+    /// An opt-in rule (Z001) runs only when `select` names it or its prefix.
+    public func isEnabled(_ code: String, optIn: Bool = false) -> Bool {
         if code == "E001" { return true }
         func matches(_ selector: String) -> Bool { code.hasPrefix(selector.uppercased()) }
         if ignore.contains(where: matches) { return false }
-        guard let select else { return true }
+        guard let select else { return !optIn }
         return select.contains(where: matches)
     }
+
+    public func isEnabled(_ rule: RuleDescription) -> Bool { isEnabled(rule.code, optIn: rule.isOptIn) }
 
     /// The findings of a run as this configuration wants them: ignored ones dropped, severities
     /// overridden. Order is kept.

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import ModuleLayout
 
 /// A configuration that cannot be used: exit code 2, with the file and line when there is one.
 public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -17,12 +18,17 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 /// severity: {X006: warning} # per rule code or name
 /// per-module-ignores: {"fx_*": [X002]}     # glob on module name or path
 /// per-symbol-ignores: {"debugfs_*": [U002]} # glob on symbol or referenced symbol
+/// size-budget: {core: 16384, init: 8192}    # Z002, bytes as allocated
+/// page-size: 4096                           # the target's page size
+/// kernel-config: config-6.1.0-50-amd64      # the target's .config, relative to this file
 /// ```
 /// Unknown keys and unknown codes are errors with a suggestion: a misspelt key silently
 /// ignored is a check silently not made.
 public enum ConfigurationFile {
     public static let fileName = ".modlint.yml"
-    public static let keys = ["select", "ignore", "fail-on", "severity", "per-module-ignores", "per-symbol-ignores", "strict-sections"]
+    public static let keys = ["select", "ignore", "fail-on", "severity", "per-module-ignores", "per-symbol-ignores", "strict-sections",
+                               "size-budget", "page-size", "kernel-config"]
+    public static let budgetKeys = ["core", "init"]
 
     /// The nearest `.modlint.yml` in `directory` or one of its parents.
     public static func discover(from directory: String) -> String? {
@@ -87,6 +93,26 @@ public enum ConfigurationFile {
             case "strict-sections":
                 guard let flag = value.bool else { throw ConfigurationError("\(at(path, value)): expected true or false") }
                 configuration.strictSections = flag
+            case "size-budget":
+                guard let budgets = value.mapping else { throw ConfigurationError("\(at(path, value)): expected a mapping like {core: 16384, init: 8192}") }
+                for (nameNode, limitNode) in budgets {
+                    let name = nameNode.string ?? ""
+                    let limit = try bytes(limitNode, path: path)
+                    switch name {
+                    case "core": configuration.sizeBudget.core = limit
+                    case "init": configuration.sizeBudget.initSize = limit
+                    default:
+                        throw ConfigurationError("\(at(path, nameNode)): unknown budget '\(name)'" + Suggestion.didYouMean(name, among: budgetKeys))
+                    }
+                }
+            case "page-size":
+                let size = try bytes(value, path: path)
+                guard size >= 1024, size & (size - 1) == 0 else { throw ConfigurationError("\(at(path, value)): page-size must be a power of two of at least 1024") }
+                configuration.loader.pageSize = size
+            case "kernel-config":
+                guard let file = value.string, !file.isEmpty else { throw ConfigurationError("\(at(path, value)): expected the path of a kernel .config") }
+                let resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
+                configuration.loader.kernelConfig = try kernelConfig(path: resolved)
             default:
                 throw ConfigurationError("\(place): unknown key '\(key)'" + Suggestion.didYouMean(key, among: keys))
             }
@@ -128,7 +154,44 @@ public enum ConfigurationFile {
             for ignore in ignores { out += "  \(quoted(ignore.pattern)): \(list(ignore.codes))\n" }
         }
         out += "strict-sections: \(configuration.strictSections)\n"
+        let budget = configuration.sizeBudget
+        if !budget.isEmpty {
+            out += "size-budget: {" + [budget.core.map { "core: \($0)" }, budget.initSize.map { "init: \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ") + "}\n"
+        }
+        if let pageSize = configuration.loader.pageSize { out += "page-size: \(pageSize)\n" }
+        if let config = configuration.loader.kernelConfig {
+            // The file's path is not kept; what was read from it is.
+            out += "# kernel-config: \(config.values.count) options read"
+                + (config.version.map { " (Linux \($0))" } ?? "") + "\n"
+        }
         return out
+    }
+
+    /// A kernel `.config` file (`--kernel-config`, `kernel-config:`).
+    public static func kernelConfig(path: String) throws(ConfigurationError) -> KernelConfig {
+        // Read through a handle: a process substitution (/dev/fd/N) has no size to map.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
+            throw ConfigurationError("\(path): cannot read the kernel configuration")
+        }
+        let config = KernelConfig(text: String(decoding: data, as: UTF8.self))
+        guard !config.values.isEmpty else { throw ConfigurationError("\(path): no CONFIG_ lines: not a kernel .config") }
+        return config
+    }
+
+    /// A byte count: a number, optionally with K, M or G (powers of 1024).
+    private static func bytes(_ node: Node, path: String) throws(ConfigurationError) -> UInt64 {
+        let text = (node.string ?? "").trimmingCharacters(in: .whitespaces)
+        var digits = Substring(text)
+        var unit: UInt64 = 1
+        if let last = text.last?.uppercased(), let shift = ["K": 10, "M": 20, "G": 30][last] {
+            unit = UInt64(1) << UInt64(shift)
+            digits = digits.dropLast()
+        }
+        guard let number = UInt64(digits), number <= UInt64.max / unit else {
+            throw ConfigurationError("\(at(path, node)): expected a size in bytes (e.g. 16384 or 16K), not '\(text)'")
+        }
+        return number * unit
     }
 
     private static func quoted(_ text: String) -> String {

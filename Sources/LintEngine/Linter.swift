@@ -60,7 +60,7 @@ public struct Linter: Sendable {
         }
         let target = self.target
         let forcedVersion = target.release.flatMap(KernelVersion.init(parsing:))
-        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description.code) }
+        let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description) }
         let moduleRules = enabled.filter { type(of: $0).scope == .module }
         let runRules = enabled.filter { type(of: $0).scope == .run }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
@@ -80,7 +80,8 @@ public struct Linter: Sendable {
             }
             let context = ModuleContext(module: module, resolver: kernelOnly, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
-                                        strictSections: strictSections)
+                                        strictSections: strictSections,
+                                        sizeBudget: configuration.sizeBudget, loader: configuration.loader)
             let found = moduleRules.flatMap { $0.check(context) }
             return .success(ModuleFindings(module: module.retainingRunFacts(), diagnostics: found,
                                            unchecked: UncheckedModule(module, debugInfo: context.debugInfoCache.state)))
@@ -111,7 +112,8 @@ public struct Linter: Sendable {
             let module = readModules[index]
             let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
-                                        strictSections: strictSections)
+                                        strictSections: strictSections,
+                                        sizeBudget: configuration.sizeBudget, loader: configuration.loader)
             return runRules.flatMap { $0.check(context) }
         }
         diagnostics.append(contentsOf: secondPass.joined())

@@ -2,6 +2,7 @@ import DebugInfo
 import Foundation
 import ModuleObject
 import KernelSymbols
+import ModuleLayout
 
 /// A fixture module that shows a rule at work: tested automatically for every rule.
 public struct RuleExample: Sendable, Hashable {
@@ -18,15 +19,18 @@ public struct RuleExample: Sendable, Hashable {
     public let expected: [String]
     /// Run with `strict-sections: true`.
     public let strictSections: Bool
+    /// Run with these size budgets (Z002).
+    public let sizeBudget: SizeBudget
 
     public init(fixture: String, alongside: [String] = [], symbols: String? = nil, kernelVersion: String? = nil,
-                strictSections: Bool = false,
+                strictSections: Bool = false, sizeBudget: SizeBudget = SizeBudget(),
                 expected: [String]) {
         self.fixture = fixture
         self.alongside = alongside
         self.symbols = symbols
         self.kernelVersion = kernelVersion
         self.strictSections = strictSections
+        self.sizeBudget = sizeBudget
         self.expected = expected
     }
 
@@ -46,9 +50,11 @@ public struct RuleDescription: Sendable, Hashable {
     /// The kernel versions the check applies to.
     public let kernelVersions: String
     public let examples: [RuleExample]
+    /// Off unless selected (`--select`, `select:`): a report more than a finding.
+    public let isOptIn: Bool
 
     public init(code: String, name: String, defaultSeverity: Severity, summary: String, rationale: String,
-                fix: String, kernelVersions: String, examples: [RuleExample]) {
+                fix: String, kernelVersions: String, examples: [RuleExample], isOptIn: Bool = false) {
         self.code = code
         self.name = name
         self.defaultSeverity = defaultSeverity
@@ -57,6 +63,7 @@ public struct RuleDescription: Sendable, Hashable {
         self.fix = fix
         self.kernelVersions = kernelVersions
         self.examples = examples
+        self.isOptIn = isOptIn
     }
 }
 
@@ -104,6 +111,10 @@ public struct ModuleContext: Sendable {
     public let strictSections: Bool
     /// The aliases every module of the run claims (tree-level fact for D005).
     public let aliases: RunAliases
+    /// Z002's budgets.
+    public let sizeBudget: SizeBudget
+    /// The target's loader settings beyond the architecture's defaults (page size, config).
+    public let loader: LoaderOverrides
     /// The module's DWARF, read on first use only.
     public let debugInfoCache: DebugInfoCache
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
@@ -123,14 +134,23 @@ public struct ModuleContext: Sendable {
     public var resolvedImports: [ResolvedImport] { importCache.value(module: module, resolver: resolver) }
 
     public init(module: ModuleObject, resolver: SymbolResolver, aliases: RunAliases = .empty,
-                target: TargetKernel = .unknown, profile: KernelProfile? = nil, strictSections: Bool = false) {
+                target: TargetKernel = .unknown, profile: KernelProfile? = nil, strictSections: Bool = false,
+                sizeBudget: SizeBudget = SizeBudget(), loader: LoaderOverrides = .none) {
         self.module = module
         self.resolver = resolver
         self.aliases = aliases
         self.target = target
         self.profile = profile ?? KernelProfile.of(module, forced: nil)
         self.strictSections = strictSections
+        self.sizeBudget = sizeBudget
+        self.loader = loader
         self.debugInfoCache = DebugInfoCache(module: module)
+    }
+
+    /// What the loader of the target allocates for this module.
+    public var footprint: ModuleFootprint {
+        LayoutModel(configuration: loader.configuration(machine: module.identity.machine, version: profile.version))
+            .footprint(of: module)
     }
 
     /// The module's debug info; nil when it has none or it cannot be read (see

@@ -69,6 +69,21 @@ public struct Section: Sendable, Hashable {
     public let alignment: UInt64
     public let entrySize: UInt64
 
+    public init(index: Int, name: String, type: UInt32, flags: UInt64, address: UInt64 = 0, offset: UInt64 = 0,
+                size: UInt64, link: UInt32 = 0, info: UInt32 = 0, alignment: UInt64, entrySize: UInt64 = 0) {
+        self.index = index
+        self.name = name
+        self.type = type
+        self.flags = flags
+        self.address = address
+        self.offset = offset
+        self.size = size
+        self.link = link
+        self.info = info
+        self.alignment = alignment
+        self.entrySize = entrySize
+    }
+
     public static let typeProgbits: UInt32 = 1
     public static let typeSymtab: UInt32 = 2
     public static let typeStrtab: UInt32 = 3
@@ -190,4 +205,11 @@ public struct RelocationSection: Sendable, Hashable {
     public let targetSectionIndex: Int
     public let hasExplicitAddends: Bool
     public let relocations: [Relocation]
+
+    public init(sectionIndex: Int, targetSectionIndex: Int, hasExplicitAddends: Bool, relocations: [Relocation]) {
+        self.sectionIndex = sectionIndex
+        self.targetSectionIndex = targetSectionIndex
+        self.hasExplicitAddends = hasExplicitAddends
+        self.relocations = relocations
+    }
 }

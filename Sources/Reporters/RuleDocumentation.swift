@@ -18,6 +18,7 @@ public enum RuleDocumentation {
             Kernels: \(rule.kernelVersions)
 
             """
+        if rule.isOptIn { out += "\nOff by default: runs only when selected (--select \(rule.code)).\n" }
         let examples = exampleLines(rule, quote: "")
         if !examples.isEmpty {
             out += "\nExamples (fixture modules):\n" + examples.map { "  \($0)\n" }.joined()
@@ -54,6 +55,7 @@ public enum RuleDocumentation {
             out += examples.map { "- \($0)\n" }.joined()
         }
         out += "\n## Configuration\n\n"
+        if rule.isOptIn { out += "Off by default in `check`: it runs only when selected. " }
         out += "Select or ignore it with `--select \(rule.code)` / `--ignore \(rule.code)` or in `.modlint.yml`; "
         out += "change its severity with `severity: {\(rule.code): note}`.\n"
         return out
@@ -84,6 +86,8 @@ public enum RuleDocumentation {
         rule.examples.map { example in
             var line = quote + example.fixture + quote
             if !example.alongside.isEmpty { line += " (with \(example.alongside.map { quote + $0 + quote }.joined(separator: ", ")))" }
+            let budget = [example.sizeBudget.core.map { "core \($0)" }, example.sizeBudget.initSize.map { "init \($0)" }].compactMap { $0 }
+            if !budget.isEmpty { line += " (budget: \(budget.joined(separator: ", ")) bytes)" }
             if example.triggers {
                 line += ": reports \(example.expected.map { quote + $0 + quote }.joined(separator: ", "))"
             } else {

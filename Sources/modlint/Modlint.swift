@@ -24,7 +24,7 @@ struct Modlint: ParsableCommand {
         commandName: "modlint",
         abstract: "A static analyser for Linux kernel modules.",
         version: modlintVersion,
-        subcommands: [Check.self, RulesCommand.self, Explain.self, ConfigCommand.self, Info.self],
+        subcommands: [Check.self, RulesCommand.self, Explain.self, ConfigCommand.self, Info.self, Sizes.self],
         defaultSubcommand: Check.self)
 
     static func main() {
@@ -120,6 +120,7 @@ struct Check: ParsableCommand {
     @OptionGroup var rules: RuleOptions
     @OptionGroup var outputs: OutputOptions
     @OptionGroup var baselines: BaselineOptions
+    @OptionGroup var layout: LayoutOptions
 
     @Option(name: .long, help: "Parallel jobs (default: all cores).")
     var jobs: Int?
@@ -136,6 +137,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var configuration = try rules.resolve()
         if requireDebugInfo { configuration.requireDebugInfo = true }
+        try layout.apply(to: &configuration)
         let targets = try outputs.targets()
         var baseline: Baseline?
         if let path = baselines.baseline { baseline = try Baseline.load(path: path) }

@@ -55,9 +55,9 @@ public enum Fixtures {
 
     /// Lints `paths` with every rule (or the `select`ed ones).
     public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, strictSections: Bool = false,
-                            jobs: Int = 2, kernelVersion: String? = nil) throws -> LintResult {
+                            jobs: Int = 2, kernelVersion: String? = nil, sizeBudget: SizeBudget = SizeBudget()) throws -> LintResult {
         let linter = Linter(rules: Registry.all, kernel: try kernel(symbols),
-                            configuration: Configuration(select: select, strictSections: strictSections), jobs: jobs,
+                            configuration: Configuration(select: select, strictSections: strictSections, sizeBudget: sizeBudget), jobs: jobs,
                             target: kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown)
         return linter.run(paths: paths)
     }

@@ -168,3 +168,58 @@ import Testing
         #expect(Suggestion.didYouMean("zzzzzz", among: ["ignore", "select"]) == "")
     }
 }
+
+@Suite struct SizeConfigurationTests {
+    static func parse(_ yaml: String) throws(ConfigurationError) -> Configuration {
+        try ConfigurationFile.parse(yaml, path: ".modlint.yml", rules: Registry.all.descriptions)
+    }
+
+    static func error(_ yaml: String) -> String? {
+        do {
+            _ = try parse(yaml)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func budgetsAndPageSizeAreRead() throws {
+        let configuration = try Self.parse("size-budget: {core: 16K, init: 8192}\npage-size: 64K\n")
+        #expect(configuration.sizeBudget == SizeBudget(core: 16384, initSize: 8192))
+        #expect(configuration.loader.pageSize == 65536)
+        let rendered = ConfigurationFile.render(configuration)
+        #expect(rendered.contains("size-budget: {core: 16384, init: 8192}\n"))
+        #expect(rendered.contains("page-size: 65536\n"))
+        let again = try Self.parse(rendered)
+        #expect(again.sizeBudget == configuration.sizeBudget && again.loader == configuration.loader)
+    }
+
+    @Test func misspeltSizeSettingsAreErrorsWithASuggestion() {
+        #expect(Self.error("size-budgt: {core: 1}\n") == ".modlint.yml:1: unknown key 'size-budgt', did you mean 'size-budget'?")
+        #expect(Self.error("size-budget: {cor: 4096}\n") == ".modlint.yml:1: unknown budget 'cor', did you mean 'core'?")
+        #expect(Self.error("size-budget: {core: lots}\n") == ".modlint.yml:1: expected a size in bytes (e.g. 16384 or 16K), not 'lots'")
+        #expect(Self.error("page-size: 3000\n") == ".modlint.yml:1: page-size must be a power of two of at least 1024")
+        #expect(Self.error("kernel-config: /nonexistent/config\n") == "/nonexistent/config: cannot read the kernel configuration")
+    }
+
+    @Test func kernelConfigIsReadRelativeToTheFile() throws {
+        let dir = try Fixtures.scratchDirectory("kernel-config")
+        defer { Fixtures.removeScratchDirectory(dir) }
+        try "# CONFIG_STRICT_MODULE_RWX is not set\nCONFIG_KALLSYMS_ALL=y\n".write(toFile: dir + "/config-test", atomically: true, encoding: .utf8)
+        try "kernel-config: config-test\n".write(toFile: dir + "/.modlint.yml", atomically: true, encoding: .utf8)
+        let configuration = try ConfigurationFile.load(path: dir + "/.modlint.yml", rules: Registry.all.descriptions)
+        #expect(configuration.loader.kernelConfig?.bool("STRICT_MODULE_RWX") == false)
+        #expect(configuration.loader.kernelConfig?.bool("KALLSYMS_ALL") == true)
+        try "not a config\n".write(toFile: dir + "/config-test", atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationError.self) { try ConfigurationFile.load(path: dir + "/.modlint.yml", rules: Registry.all.descriptions) }
+    }
+
+    @Test func optInRulesRunOnlyWhenSelected() {
+        #expect(!Configuration().isEnabled("Z001", optIn: true))
+        #expect(Configuration().isEnabled("Z002"))
+        #expect(Configuration(select: ["Z"]).isEnabled("Z001", optIn: true))
+        #expect(Configuration(select: ["Z001"]).isEnabled("Z001", optIn: true))
+        #expect(!Configuration(select: ["Z001"], ignore: ["Z001"]).isEnabled("Z001", optIn: true))
+        #expect(!Configuration(select: ["U"]).isEnabled("Z001", optIn: true))
+    }
+}

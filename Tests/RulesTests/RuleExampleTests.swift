@@ -15,7 +15,8 @@ import Testing
         let (code, example) = Self.cases[index]
         let paths = ([example.fixture] + example.alongside).map(Fixtures.path)
         let result = try Fixtures.lint(paths, symbols: example.symbols.map(Fixtures.path), select: [code],
-                                       strictSections: example.strictSections, kernelVersion: example.kernelVersion)
+                                       strictSections: example.strictSections, kernelVersion: example.kernelVersion,
+                                       sizeBudget: example.sizeBudget)
         let found = result.diagnostics
             .filter { $0.code == code && $0.path == Fixtures.path(example.fixture) }
             .map(\.subject).sorted()

@@ -1,0 +1,86 @@
+import FixtureSupport
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import ModuleLayout
+import ModuleObject
+import Reporters
+import Testing
+
+@Suite struct SizeReportTests {
+    static let report: SizeReport = {
+        let model = LayoutModel(configuration: .debian(machine: .x86_64, version: KernelVersion(6, 1)))
+        let footprints = ["fx_size_large", "fx_clean", "fx_size_small"].map { name in
+            // The fixtures are committed; a failure to read one fails every test below.
+            (try? ModuleObject.load(path: Fixtures.path("linux-6.1-amd64/\(name).ko"))).map(model.footprint(of:))
+        }.compactMap { $0 }
+        return SizeReport(footprints: footprints, pageSize: 4096)
+    }()
+
+    @Test func jsonKeepsTheContract() throws {
+        let object = try #require(JSONSerialization.jsonObject(with: Data(Self.report.json().utf8)) as? [String: Any])
+        #expect(object["schema_version"] as? Int == 1)
+        #expect(object["page_size"] as? Int == 4096)
+        let modules = try #require(object["modules"] as? [[String: Any]])
+        #expect(modules.map { $0["module"] as? String } == ["fx_clean", "fx_size_large", "fx_size_small"])
+        let contract = ["module", "path", "text", "rodata", "ro_after_init", "data", "bss", "init", "core", "core_allocated",
+                        "init_allocated", "waste", "size_class", "text_plus_data"]
+        for module in modules { for key in contract { #expect(module[key] != nil, "\(key)") } }
+        let small = modules[2]
+        #expect(small["core"] as? Int == 4034)
+        #expect(small["core_allocated"] as? Int == 16384)
+        #expect(small["init_allocated"] as? Int == 12288)
+        #expect(small["waste"] as? Int == 16384 - 4034)
+        #expect(small["size_class"] as? String == "kmalloc")
+        #expect(modules[1]["size_class"] as? String == "vmalloc")
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["modules"] as? Int == 3)
+        #expect(summary["under_page"] as? Int == 2)
+        #expect(summary["pages_saved"] as? Int == 6)
+    }
+
+    @Test func tableSortsByAColumn() {
+        let lines = Self.report.table(sortBy: .core).split(separator: "\n")
+        #expect(lines.first?.hasPrefix("module") == true)
+        #expect(lines.dropFirst().map { $0.split(separator: " ").first.map(String.init) } == ["fx_size_large", "fx_size_small", "fx_clean"])
+        #expect(lines[1].hasSuffix("4162           16384  12222  vmalloc"))
+        #expect(Self.report.table(sortBy: .module, limit: 1).split(separator: "\n").count == 2)
+    }
+
+    @Test func textEndsWithTheTreeSummary() {
+        let text = Self.report.render(.text)
+        #expect(text.contains("2 of 3 modules have a core under 4096 bytes; 6 pages would be saved by kmalloc-ing them\n"))
+        #expect(text.contains("  2002 measure: 3 of 3 modules have .text + .data < 4096\n"))
+        #expect(text.contains("1K–2K") && text.contains("4K–8K"))
+    }
+
+    @Test func csvHasOneRowPerModule() {
+        let lines = Self.report.csv().split(separator: "\n")
+        #expect(lines.first == "module,text,rodata,ro_after_init,data,bss,kallsyms,init,core,core_allocated,init_allocated,waste,size_class,text_plus_data,path")
+        #expect(lines.count == 4)
+        #expect(lines[3].hasPrefix("fx_size_small,12,2784,0,916,0,322,1804,4034,16384,12288,12350,kmalloc,"))
+    }
+
+    @Test func svgIsWellFormedWithOneBarPerBucket() throws {
+        let svg = Self.report.svg()
+        let parser = XMLParser(data: Data(svg.utf8))
+        #expect(parser.parse(), "\(String(describing: parser.parserError))")
+        // Buckets 1K–2K, 2K–4K, 4K–8K: three bars, two kmalloc-coloured.
+        #expect(svg.components(separatedBy: "<title>").count - 1 == 3)
+        #expect(svg.components(separatedBy: "fill=\"#4c9f70\"><title>").count - 1 == 2)
+        #expect(svg.contains("one page"))
+    }
+
+    @Test func csvAndJSONQuoteWhatNeedsQuoting() {
+        let model = LayoutModel(configuration: .debian(machine: .x86_64, version: KernelVersion(6, 1)))
+        let module = ModuleObject(
+            path: "odd \"dir\",x/a.ko", identity: ElfIdentity(elfClass: .elf64, byteOrder: .little, machine: .x86_64, type: 1),
+            fileSize: 0, sections: [], symbols: [], relocationSections: [], modinfo: ModuleInfo(entries: []), versions: [],
+            exports: [], thisModule: nil, isSigned: false)
+        let report = SizeReport(footprints: [model.footprint(of: module)], pageSize: 4096)
+        #expect(report.csv().hasSuffix(",\"odd \"\"dir\"\",x/a.ko\"\n"))
+        #expect(report.json().contains("\"path\": \"odd \\\"dir\\\",x/a.ko\""))
+        #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(report.json().utf8)) }
+    }
+}
