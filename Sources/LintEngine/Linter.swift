@@ -35,8 +35,17 @@ public struct Linter: Sendable {
     /// module's own vermagic does.
     public let target: TargetKernel
 
+    /// The longest one module may take, read and checked (nil: no limit). A module still at
+    /// work then is reported as unreadable (E001) and the run goes on without it: a file that
+    /// sends a parser or libdwarf into a loop costs one finding, not the CI job.
+    public let moduleTimeout: Duration?
+
+    public static let defaultModuleTimeout: Duration = .seconds(60)
+
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,
+                moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
+        self.moduleTimeout = moduleTimeout
         self.rules = rules
         self.kernel = kernel
         self.configuration = configuration
@@ -68,7 +77,11 @@ public struct Linter: Sendable {
         // What the `.module` rules may see of the run: the kernel, and no other module.
         let kernelOnly = SymbolResolver(kernel: kernel, run: RunExports(modules: []))
 
-        let firstPass: [Result<ModuleFindings, ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
+        let timeout = moduleTimeout
+        let firstPass: [Result<ModuleFindings, ModuleError>] = Parallel.map(
+            count: files.count, jobs: jobs, timeout: timeout,
+            timedOut: { _ in .failure(ModuleError.timedOut(Linter.timeoutReason(timeout))) }
+        ) { index in
             defer { step() }
             let module: ModuleObject
             do {
@@ -106,7 +119,13 @@ public struct Linter: Sendable {
         let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules),
                                       runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree))
         let aliases = runRules.isEmpty ? RunAliases.empty : RunAliases(modules: readModules)
-        let secondPass: [[Diagnostic]] = Parallel.map(count: readModules.count, jobs: jobs) { index in
+        let inputRule = rules.inputRule
+        let secondPass: [[Diagnostic]] = Parallel.map(
+            count: readModules.count, jobs: jobs, timeout: timeout,
+            timedOut: { index in
+                [inputRule.diagnose(path: readModules[index].path, reason: ModuleError.timedOut(Linter.timeoutReason(timeout)).description)]
+            }
+        ) { index in
             defer { step() }
             guard !runRules.isEmpty else { return [] }
             let module = readModules[index]
@@ -129,6 +148,13 @@ public struct Linter: Sendable {
         diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
+    }
+}
+
+extension Linter {
+    static func timeoutReason(_ timeout: Duration?) -> String {
+        let seconds = timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+        return "still being checked after \(seconds.formatted()) s (--module-timeout); the run went on without it"
     }
 }
 
@@ -185,5 +211,91 @@ enum Parallel {
             }
         }
         return slots.values.map { $0! }
+    }
+
+    /// The same map under a watchdog: an index whose `body` runs longer than `timeout` gets
+    /// `timedOut(index)` instead, and a new thread takes over its worker's share of the
+    /// remaining indices. A thread stuck in C code cannot be stopped; it is left to finish
+    /// (its late result is dropped) or to end with the process.
+    static func map<T: Sendable>(count: Int, jobs: Int, timeout: Duration?, timedOut: @escaping @Sendable (Int) -> T,
+                                 _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        guard let timeout else { return map(count: count, jobs: jobs, body) }
+        guard count > 0 else { return [] }
+        let run = WatchedRun<T>(count: count, body: body)
+        run.start(workers: min(jobs, count))
+        return run.wait(timeout: timeout, timedOut: timedOut)
+    }
+
+    final class WatchedRun<T: Sendable>: @unchecked Sendable {
+        // Everything below is guarded by `condition`.
+        private let condition = NSCondition()
+        private var results: [T?]
+        private var inFlight: [Int: ContinuousClock.Instant] = [:]
+        private var abandoned: Set<Int> = []
+        private var next = 0
+        private var done = 0
+        private let count: Int
+        private let body: @Sendable (Int) -> T
+        private let clock = ContinuousClock()
+
+        init(count: Int, body: @escaping @Sendable (Int) -> T) {
+            self.count = count
+            self.body = body
+            results = Array(repeating: nil, count: count)
+        }
+
+        func start(workers: Int) {
+            for _ in 0..<workers { spawn() }
+        }
+
+        private func spawn() {
+            let thread = Thread { [self] in work() }
+            // The rules recurse over DWARF trees: the same stack as the main thread.
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        private func work() {
+            while true {
+                condition.lock()
+                guard next < count else { condition.unlock(); return }
+                let index = next
+                next += 1
+                inFlight[index] = clock.now
+                condition.unlock()
+
+                let value = body(index)
+
+                condition.lock()
+                inFlight[index] = nil
+                let wasAbandoned = abandoned.contains(index)
+                if !wasAbandoned {
+                    results[index] = value
+                    done += 1
+                    condition.signal()
+                }
+                condition.unlock()
+                // A replacement took this thread's place when it was given up on.
+                if wasAbandoned { return }
+            }
+        }
+
+        func wait(timeout: Duration, timedOut: (Int) -> T) -> [T] {
+            condition.lock()
+            while done < count {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
+                let now = clock.now
+                for (index, started) in inFlight where now - started > timeout {
+                    inFlight[index] = nil
+                    abandoned.insert(index)
+                    results[index] = timedOut(index)
+                    done += 1
+                    spawn()
+                }
+            }
+            let values = results.map { $0! }
+            condition.unlock()
+            return values
+        }
     }
 }

@@ -7,6 +7,8 @@ public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupported(String)
     case corrupt(String)
     case tooLarge(String)
+    /// The per-module watchdog gave up on it.
+    case timedOut(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupported(let what): return "unsupported: \(what)"
         case .corrupt(let what): return "corrupt: \(what)"
         case .tooLarge(let what): return "too large: \(what)"
+        case .timedOut(let what): return "timed out: \(what)"
         }
     }
 }

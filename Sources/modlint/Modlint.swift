@@ -125,6 +125,10 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Parallel jobs (default: all cores).")
     var jobs: Int?
 
+    @Option(name: .customLong("module-timeout"),
+            help: ArgumentHelp("Give up on a module still being checked after this many seconds and report it as unreadable (E001); 0: no limit.", valueName: "seconds"))
+    var moduleTimeout: Double = 60
+
     @Flag(name: .customLong("require-debug-info"),
           help: "Modules without (readable) debug info, which the owner rules cannot check, are an error.")
     var requireDebugInfo = false
@@ -132,6 +136,7 @@ struct Check: ParsableCommand {
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no module or directory given") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !(moduleTimeout >= 0) || moduleTimeout > 1e9 { throw ValidationError("--module-timeout must be 0 (no limit) or a number of seconds") }
     }
 
     func run() throws {
@@ -164,7 +169,8 @@ struct Check: ParsableCommand {
             printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
         }
         let linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration,
-                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, target: target)
+                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, target: target,
+                            moduleTimeout: moduleTimeout > 0 ? .milliseconds(Int64(moduleTimeout * 1000)) : nil)
         let environment = ProcessInfo.processInfo.environment
         var bar: ProgressBar?
         if ProgressBar.wanted(stderrIsTerminal: isatty(2) == 1, environment: environment) {
