@@ -302,11 +302,20 @@ final class ElfImage {
                 let data = try self.data(of: section.index)
                 let targetBytes = contents(of: targetSection)
                 let decoder = RelocationDecoder(identity: identity)
+                // libelf hands out the entries in the host's layout and byte order: 64-bit RELA
+                // (x86-64, arm64, ppc64el, s390x) is read straight from its buffer instead of one
+                // gelf call per entry.
+                let native: UnsafeRawPointer? = explicit && identity.elfClass == .elf64 && data.pointee.d_type == ELF_T_RELA
+                    && data.pointee.d_size >= count * 24 ? UnsafeRawPointer(data.pointee.d_buf) : nil
                 for i in 0..<count {
                     var offset: UInt64
                     var info: UInt64
                     var addend: Int64 = 0
-                    if explicit {
+                    if let native {
+                        offset = native.loadUnaligned(fromByteOffset: i * 24, as: UInt64.self)
+                        info = native.loadUnaligned(fromByteOffset: i * 24 + 8, as: UInt64.self)
+                        addend = native.loadUnaligned(fromByteOffset: i * 24 + 16, as: Int64.self)
+                    } else if explicit {
                         var rela = GElf_Rela()
                         guard gelf_getrela(data, Int32(i), &rela) != nil else { throw ModuleError.corrupt("\(section.name) entry \(i): \(ElfImage.lastError())") }
                         offset = rela.r_offset; info = rela.r_info; addend = rela.r_addend

@@ -73,12 +73,24 @@ extension ExportedSymbol {
         }
         return labels.map { label in
             let table = label.section.name
-            let gpl = table.contains("_gpl") && !table.contains("_gpl_future")
+            let gpl = ExportedSymbol.isGPLOnlyTable(table)
             let namespace = namespaceOf[label.name].flatMap(stringAt)
             return ExportedSymbol(
                 name: String(label.name), isGPLOnly: gpl,
                 namespace: namespace?.isEmpty == false ? namespace : nil,
                 crc: crcOf[label.name].flatMap(crcValue))
         }.sorted { $0.name < $1.name }
+    }
+
+    /// `__ksymtab_gpl`, `___ksymtab_gpl+name`, `__ksymtab_unused_gpl`; not `_gpl_future`. Bytes,
+    /// not Foundation's `contains`: asked for every export of every module.
+    static func isGPLOnlyTable(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        let gpl = Array("_gpl".utf8)
+        guard bytes.count >= gpl.count else { return false }
+        for start in 0...(bytes.count - gpl.count) where bytes[start..<(start + gpl.count)].elementsEqual(gpl) {
+            return !bytes[(start + gpl.count)...].starts(with: "_future".utf8)
+        }
+        return false
     }
 }
