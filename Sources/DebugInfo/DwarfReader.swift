@@ -151,6 +151,16 @@ final class DwarfReader {
     // MARK: the walk
 
     func read() throws(DebugInfoError) -> DebugInfo {
+        try forEachUnit { unitDie, version throws(DebugInfoError) in
+            try beginUnit(unitDie, version: version)
+            try walkChildren(of: unitDie, depth: 1)
+        }
+        return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
+                         functions: functions, variableDeclarations: variableDeclarations)
+    }
+
+    /// Every compilation unit in order: its unit DIE (freed after `body`) and DWARF version.
+    func forEachUnit(_ body: (Dwarf_Die, Dwarf_Half) throws(DebugInfoError) -> Void) throws(DebugInfoError) {
         while true {
             var headerLength: Dwarf_Unsigned = 0, abbrevOffset: Dwarf_Off = 0, typeOffset: Dwarf_Unsigned = 0
             var nextHeader: Dwarf_Unsigned = 0
@@ -165,11 +175,8 @@ final class DwarfReader {
             let src = dwarf_siblingof_b(dbg, nil, 1, &unitDie, &error)
             guard src == DW_DLV_OK, let unitDie else { throw failure("dwarf_siblingof_b (unit DIE)") }
             defer { dwarf_dealloc_die(unitDie) }
-            try beginUnit(unitDie, version: version)
-            try walkChildren(of: unitDie, depth: 1)
+            try body(unitDie, version)
         }
-        return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
-                         functions: functions, variableDeclarations: variableDeclarations)
     }
 
     private func beginUnit(_ die: Dwarf_Die, version: Dwarf_Half) throws(DebugInfoError) {
@@ -551,28 +558,15 @@ extension DwarfReader {
         var files: [String] = []
         var fileIndex: [String: UInt32] = [:]
         var rowCount = 0
-        while true {
-            var headerLength: Dwarf_Unsigned = 0, abbrevOffset: Dwarf_Off = 0, typeOffset: Dwarf_Unsigned = 0
-            var nextHeader: Dwarf_Unsigned = 0
-            var version: Dwarf_Half = 0, addressSize: Dwarf_Half = 0, lengthSize: Dwarf_Half = 0
-            var extensionSize: Dwarf_Half = 0, unitType: Dwarf_Half = 0
-            var signature = Dwarf_Sig8()
-            let rc = dwarf_next_cu_header_d(dbg, 1, &headerLength, &version, &abbrevOffset, &addressSize, &lengthSize,
-                                            &extensionSize, &signature, &typeOffset, &nextHeader, &unitType, &error)
-            if rc == DW_DLV_NO_ENTRY { break }
-            guard rc == DW_DLV_OK else { throw failure("dwarf_next_cu_header_d") }
-            var unitDie: Dwarf_Die?
-            let src = dwarf_siblingof_b(dbg, nil, 1, &unitDie, &error)
-            guard src == DW_DLV_OK, let unitDie else { throw failure("dwarf_siblingof_b (unit DIE)") }
-            defer { dwarf_dealloc_die(unitDie) }
+        try forEachUnit { unitDie, _ throws(DebugInfoError) in
             compDir = try string(unitDie, DW_AT_comp_dir)
             var tableVersion: Dwarf_Unsigned = 0
             var tableCount: Dwarf_Small = 0
             var context: Dwarf_Line_Context?
             let lrc = dwarf_srclines_b(unitDie, &tableVersion, &tableCount, &context, &error)
-            if lrc == DW_DLV_NO_ENTRY { continue }
+            if lrc == DW_DLV_NO_ENTRY { return }
             // A unit whose line program libdwarf rejects keeps its declarations.
-            guard lrc == DW_DLV_OK, let context else { discardError(); continue }
+            guard lrc == DW_DLV_OK, let context else { discardError(); return }
             defer { dwarf_srclines_dealloc_b(context) }
             var tableOffset: Dwarf_Unsigned = 0
             var lines: UnsafeMutablePointer<Dwarf_Line?>?
@@ -581,7 +575,7 @@ extension DwarfReader {
                   dwarf_srclines_from_linecontext(context, &lines, &count, &error) == DW_DLV_OK,
                   let lines, count > 0 else {
                 discardError()
-                continue
+                return
             }
             rowCount += Int(count)
             guard rowCount <= DwarfReader.maxLineRows else { throw .corrupt("more than \(DwarfReader.maxLineRows) line rows") }
