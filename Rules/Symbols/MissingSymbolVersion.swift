@@ -32,10 +32,10 @@ public struct MissingSymbolVersion: Rule {
         let module = context.module
         let vermagic = context.target.vermagic ?? module.modinfo.vermagic
         guard let vermagic, TargetKernel.words(vermagic).contains("modversions") else { return [] }
-        let versioned = Set(module.versions.map(\.name))
+        let versioned = VersionTable.of(context).crcOf
         let missing = context.resolvedImports.filter { resolved in
             guard let provider = resolved.provider, provider.crc != nil else { return false }
-            return !versioned.contains(resolved.symbol.name)
+            return versioned[resolved.symbol.name] == nil
         }.map(\.symbol)
         guard !missing.isEmpty else { return [] }
         if module.versions.isEmpty {

@@ -31,17 +31,48 @@ public struct SymbolVersionMismatch: Rule {
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         let module = context.module
-        guard !module.versions.isEmpty else { return [] }
-        let weak = Set(module.imports.filter(\.isWeak).map(\.name))
-        var seen = Set<String>()
-        return module.versions.compactMap { version in
-            guard !weak.contains(version.name), seen.insert(version.name).inserted,
-                  let provider = context.resolver.resolve(version.name, importer: module.path),
-                  let crc = provider.crc, UInt64(crc) != version.crc else { return nil }
+        let versions = VersionTable.of(context)
+        guard !versions.crcOf.isEmpty else { return [] }
+        func mismatch(_ name: String, recorded: UInt64, provider: SymbolProvider?) -> Diagnostic? {
+            guard let provider, let crc = provider.crc, UInt64(crc) != recorded else { return nil }
             return context.diagnostic(
                 Self.description,
-                "disagrees about version of symbol \(version.name): the module was built against CRC \(hex(version.crc)), \(provider.ownerDescription) exports it with CRC \(hex(UInt64(crc)))",
-                symbol: version.name, section: SectionNames.versions)
+                "disagrees about version of symbol \(name): the module was built against CRC \(hex(recorded)), \(provider.ownerDescription) exports it with CRC \(hex(UInt64(crc)))",
+                symbol: name, section: SectionNames.versions)
+        }
+        var found: [Diagnostic] = []
+        var matched = 0
+        // The imports are already resolved; a weak one the loader may leave unresolved is not
+        // checked (it has no provider to disagree with when absent, and modpost skips it).
+        for resolved in context.resolvedImports {
+            guard let recorded = versions.crcOf[resolved.symbol.name] else { continue }
+            matched += 1
+            guard !resolved.symbol.isWeak else { continue }
+            if let finding = mismatch(resolved.symbol.name, recorded: recorded, provider: resolved.provider) { found.append(finding) }
+        }
+        // Entries that name no import: module_layout (up to 6.3), the struct module stand-in.
+        if matched < versions.crcOf.count {
+            for (name, recorded) in versions.crcOf where !module.importNames.contains(name) {
+                if let finding = mismatch(name, recorded: recorded, provider: context.resolver.resolve(name, importer: module.path)) {
+                    found.append(finding)
+                }
+            }
+        }
+        return found
+    }
+}
+
+/// A module's `__versions` by name (the first entry of a name wins, as the loader's lookup
+/// finds it), built once for the two rules that read it.
+struct VersionTable: Sendable {
+    let crcOf: [String: UInt64]
+
+    static func of(_ context: ModuleContext) -> VersionTable {
+        context.shared(VersionTable.self) {
+            var crcOf: [String: UInt64] = [:]
+            crcOf.reserveCapacity(context.module.versions.count)
+            for version in context.module.versions.reversed() { crcOf[version.name] = version.crc }
+            return VersionTable(crcOf: crcOf)
         }
     }
 }
