@@ -48,6 +48,7 @@ public struct RunAliases: Sendable {
         var claimants: [Claimant] = []
         var literalPool: [UInt8] = []
         var patternPool: [CChar] = []
+        exact.reserveCapacity(modules.reduce(0) { $0 + $1.modinfo.entries.count })
         for module in modules {
             let name = module.name
             for alias in Set(module.modinfo.values("alias")) {
