@@ -7,6 +7,8 @@ public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupported(String)
     case corrupt(String)
     case tooLarge(String)
+    /// More sections, symbols or relocations than `ModuleLimits` allows.
+    case limitExceeded(what: String, count: UInt64, limit: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupported(let what): return "unsupported: \(what)"
         case .corrupt(let what): return "corrupt: \(what)"
         case .tooLarge(let what): return "too large: \(what)"
+        case .limitExceeded(let what, let count, let limit): return "too many \(what): \(count), the limit is \(limit)"
         }
     }
 }
