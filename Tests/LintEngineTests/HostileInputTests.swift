@@ -288,8 +288,12 @@ import Testing
         guard let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"], !corpus.isEmpty else { return }
         for arch in ["amd64", "arm64", "armhf", "i386"] {
             guard let manifest = try? String(contentsOfFile: "\(corpus)/\(arch)/MANIFEST", encoding: .utf8) else { continue }
+            // A path, possibly followed by a remark in parentheses ("Module.symvers (24622 exports)").
             func value(_ key: String) -> String? {
-                manifest.split(separator: "\n").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+                guard let line = manifest.split(separator: "\n").first(where: { $0.hasPrefix(key + "=") }) else { return nil }
+                let text = String(line.dropFirst(key.count + 1))
+                if FileManager.default.fileExists(atPath: text) { return text }
+                return text.components(separatedBy: " (").first
             }
             guard let modulesDir = value("modules_dir"), let symvers = value("module_symvers") else { continue }
             let modules = Self.modules(under: modulesDir + "/kernel/net")
