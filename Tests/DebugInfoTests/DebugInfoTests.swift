@@ -137,6 +137,16 @@ import Testing
         }
     }
 
+    /// A fuzzed fx_noexit.ko whose struct members' DW_AT_sibling points back: libdwarf follows
+    /// the cycle, so the walk refuses a sibling that is not after the DIE before it (it used
+    /// to stop only at the 20 million DIE limit, after 40 seconds).
+    @Test func aSiblingCycleIsCorruptDebugInfo() throws {
+        let path = Fixtures.packageRoot + "/Fuzz/Seeds/dwarf/regression-sibling-cycle.ko"
+        #expect(throws: DebugInfoError.corrupt("the DIE after 0x54b2 is not after it (a sibling cycle)")) {
+            try Self.load(path)
+        }
+    }
+
     /// Broken DWARF in an otherwise valid module: every outcome is a value or a typed error.
     @Test func corruptDebugSectionsDoNotCrash() throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: Self.owner))
