@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "modlint", targets: ["modlint"]),
+        // The parsers, for the fuzz targets of Fuzz/Package.swift (built by scripts/fuzz).
+        .library(name: "ModlintParsers", targets: ["ModuleObject", "KernelSymbols", "DebugInfo", "LintEngine", "Rules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -281,13 +281,17 @@ public enum Suggestion {
 
     /// The candidate nearest by edit distance; among equally near ones, the one sharing the
     /// longest prefix (a rule code's letter is its category: X007 is nearer X001 than U007).
+    /// Nil for words longer than `maximumWordLength`.
     public static func nearest(_ word: String, among candidates: [String]) -> String? {
+        guard word.count <= maximumWordLength else { return nil }
         func commonPrefix(_ a: String) -> Int { zip(a.lowercased(), word.lowercased()).prefix { $0 == $1 }.count }
-        return candidates.min { a, b in
-            let (da, db) = (distance(a, word), distance(b, word))
-            return da != db ? da < db : commonPrefix(a) > commonPrefix(b)
-        }
+        let scored = candidates.map { (candidate: $0, distance: distance($0, word), prefix: commonPrefix($0)) }
+        return scored.min { a, b in a.distance != b.distance ? a.distance < b.distance : a.prefix > b.prefix }?.candidate
     }
+
+    /// Longer than any rule code or name: no suggestion, since the edit distance is quadratic
+    /// in the word's length (a fuzzed .modlint.yml with a long unknown code took seconds).
+    public static let maximumWordLength = 64
 
     /// Levenshtein distance over characters, case-insensitive.
     public static func distance(_ a: String, _ b: String) -> Int {

@@ -13,7 +13,7 @@ final class ElfImage {
 
     /// Files beyond this size are refused rather than mapped: the largest module in Debian's
     /// trees is a few tens of MiB with full DWARF.
-    static let maximumFileSize: UInt64 = 1 << 30
+    static let maximumFileSize = ModuleLimits.fileSize
 
     let elf: OpaquePointer
     let file: ByteView
@@ -25,7 +25,7 @@ final class ElfImage {
 
     /// A compressed module may decompress to at most this much: the largest module of
     /// Debian's trees is about 20 MiB uncompressed (amdgpu.ko).
-    static let maximumDecompressedSize = 256 << 20
+    static let maximumDecompressedSize = ModuleLimits.decompressedSize
 
     /// Opens `path`, validates it and runs `body` with the image. The file is mapped read-only
     /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns. A compressed module
@@ -142,10 +142,13 @@ final class ElfImage {
         }
         var count = 0
         guard elf_getshdrnum(elf, &count) == 0 else { throw ModuleError.corrupt("section count: \(ElfImage.lastError())") }
+        guard count <= ModuleLimits.sections else { throw ModuleError.limitExceeded(what: "sections", count: UInt64(count), limit: ModuleLimits.sections) }
         guard count > 0, file.contains(offset: header.e_shoff, length: UInt64(count) &* UInt64(expectedEntry)), UInt64(count) < UInt64(size) else {
             throw ModuleError.truncated("section header table (\(count) entries at offset \(header.e_shoff)) does not fit in the file (\(size) bytes)")
         }
         sectionCount = count
+        self.kind = kind
+        layout = (headerSize: UInt64(headerSize), tableOffset: header.e_shoff, tableSize: UInt64(count * expectedEntry))
         var stringIndex = 0
         guard elf_getshdrstrndx(elf, &stringIndex) == 0, stringIndex > 0, stringIndex < count else {
             throw ModuleError.corrupt("section name table index is invalid")
@@ -154,6 +157,8 @@ final class ElfImage {
     }
 
     private let sectionCount: Int
+    private let kind: ObjectKind
+    private let layout: (headerSize: UInt64, tableOffset: UInt64, tableSize: UInt64)
     private let sectionNameIndex: Int
 
     private func header(_ index: Int) throws -> GElf_Shdr {
@@ -189,6 +194,8 @@ final class ElfImage {
             result.append(section)
         }
         guard symtabs.count <= 1 else { throw ModuleError.corrupt("\(symtabs.count) symbol tables (SHT_SYMTAB); a module has one") }
+        if let problem = SectionTable.problem(result, kind: kind, headerSize: layout.headerSize,
+                                              tableOffset: layout.tableOffset, tableSize: layout.tableSize) { throw problem }
         sections = result
         symbolTableIndex = symtabs.first
     }
@@ -224,6 +231,7 @@ final class ElfImage {
         }
         let shndxIndex = sections.first { $0.type == Section.typeSymtabShndx && Int($0.link) == symtabIndex }?.index
         let count = Int(symtab.size / entrySize)
+        guard count <= ModuleLimits.symbols else { throw ModuleError.limitExceeded(what: "symbols", count: UInt64(count), limit: ModuleLimits.symbols) }
         guard count > 0 else { return [] }
         let symData = try data(of: symtabIndex)
         let shndxData = try shndxIndex.map { try data(of: $0) }
@@ -275,6 +283,7 @@ final class ElfImage {
     /// only those of that one section (`.debug_line`, read on demand by the DebugInfo layer).
     func readRelocations(symbolCount: Int, appliedTo name: String? = nil) throws -> [RelocationSection] {
         var result: [RelocationSection] = []
+        var total = 0
         for section in sections where section.type == Section.typeRel || section.type == Section.typeRela {
             let explicit = section.type == Section.typeRela
             let target = Int(section.info)
@@ -291,6 +300,8 @@ final class ElfImage {
                 throw ModuleError.corrupt("relocation section \(section.name): entry size \(section.entrySize), size \(section.size), expected entries of \(entrySize) bytes")
             }
             let count = Int(section.size / entrySize)
+            total += count
+            guard total <= ModuleLimits.relocations else { throw ModuleError.limitExceeded(what: "relocations", count: UInt64(total), limit: ModuleLimits.relocations) }
             let targetSection = sections[target]
             if SectionNames.isCodeDescriptionTable(targetSection.name) { continue }
             guard count == 0 || targetSection.occupiesFile else {

@@ -9,6 +9,8 @@ public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(String)
     /// The per-module watchdog gave up on it.
     case timedOut(String)
+    /// More sections, symbols or relocations than `ModuleLimits` allows.
+    case limitExceeded(what: String, count: UInt64, limit: Int)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum ModuleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let what): return "corrupt: \(what)"
         case .tooLarge(let what): return "too large: \(what)"
         case .timedOut(let what): return "timed out: \(what)"
+        case .limitExceeded(let what, let count, let limit): return "too many \(what): \(count), the limit is \(limit)"
         }
     }
 }

@@ -1,4 +1,4 @@
-import DebugInfo
+@testable import DebugInfo
 import FixtureSupport
 import Foundation
 import ModuleObject
@@ -102,6 +102,48 @@ import Testing
                 try bytes.write(to: URL(fileURLWithPath: path))
                 #expect(throws: DebugInfoError.corrupt(message)) { try Self.load(path) }
             }
+        }
+    }
+
+    /// dwarf_srcfiles in libdwarf 20210528 follows a file entry's directory index without
+    /// checking it (a fuzzed fx_noexit.ko whose index named the directory one past the last
+    /// crashed it in strlen).
+    @Test func lineTableDirectoryIndicesAreCheckedBeforeLibdwarf() throws {
+        let path = Fixtures.path("linux-6.1-amd64/fx_noexit.ko")
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let module = try ModuleObject.load(path: path)
+        let line = try #require(module.section(named: ".debug_line"))
+        let dir = try Fixtures.scratchDirectory("debuginfo-line")
+        // The second unit (fx_noexit.mod.c, at 0xa8) has 10 directories; its file entry 0 is a
+        // path (line_strp, 4 bytes) and a directory index (udata) at 0xfc.
+        var bytes = original
+        #expect(bytes[Int(line.offset) + 0xfc] == 1)
+        bytes[Int(line.offset) + 0xfc] = 10
+        let broken = dir + "/fx_noexit-directory-10.ko"
+        try bytes.write(to: URL(fileURLWithPath: broken))
+        #expect(throws: DebugInfoError.corrupt(".debug_line: line table at 0xa8: files: file entry names directory 10 of 10")) {
+            try Self.load(broken)
+        }
+        // Every real line table passes: all fixtures, every architecture.
+        for tree in Fixtures.trees {
+            for path in Fixtures.modules(tree: tree) {
+                let module = try ModuleObject.load(path: path)
+                guard let section = module.section(named: ".debug_line") else { continue }
+                let handle = try #require(FileHandle(forReadingAtPath: path))
+                try handle.seek(toOffset: section.offset)
+                let data = [UInt8](try #require(try handle.read(upToCount: Int(section.size))))
+                #expect(DwarfPrecheck.lineTablesProblem(data, little: module.identity.byteOrder == .little) == nil, "\(path)")
+            }
+        }
+    }
+
+    /// A fuzzed fx_noexit.ko whose struct members' DW_AT_sibling points back: libdwarf follows
+    /// the cycle, so the walk refuses a sibling that is not after the DIE before it (it used
+    /// to stop only at the 20 million DIE limit, after 40 seconds).
+    @Test func aSiblingCycleIsCorruptDebugInfo() throws {
+        let path = Fixtures.packageRoot + "/Fuzz/Seeds/dwarf/regression-sibling-cycle.ko"
+        #expect(throws: DebugInfoError.corrupt("the DIE after 0x54b2 is not after it (a sibling cycle)")) {
+            try Self.load(path)
         }
     }
 

@@ -167,6 +167,22 @@ import Testing
         #expect(Suggestion.didYouMean("selct", among: ["ignore", "select"]) == ", did you mean 'select'?")
         #expect(Suggestion.didYouMean("zzzzzz", among: ["ignore", "select"]) == "")
     }
+
+    /// The edit distance is quadratic: words longer than any code or name get no suggestion
+    /// (found by fuzzing the configuration parser).
+    @Test func longWordsAreNotCompared() throws {
+        let long = "u" + String(repeating: "x", count: Suggestion.maximumWordLength)
+        #expect(Suggestion.nearest(String(long.dropLast()), among: ["U001", "unresolved-symbol"]) != nil)
+        #expect(Suggestion.nearest(long, among: ["U001", "unresolved-symbol"]) == nil)
+        let huge = String(repeating: "\u{FFFD}", count: 100)
+        do {
+            _ = try ConfigurationFile.parse("ignore: \(huge)\n", path: ".modlint.yml", rules: Registry.all.descriptions)
+            Issue.record("an unknown rule code was accepted")
+        } catch {
+            #expect(error.message.hasPrefix(".modlint.yml:1: unknown rule code '\u{FFFD}"))
+            #expect(error.message.hasSuffix("\u{FFFD}' (see `modlint rules`)"))
+        }
+    }
 }
 
 @Suite struct SizeConfigurationTests {

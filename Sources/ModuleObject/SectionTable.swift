@@ -1,0 +1,63 @@
+/// Checks of the section header table as a whole, made once every header is read and before
+/// libelf is asked for any section's data (libelf trusts offsets, links and alignment, and
+/// libdwarf 20210528 trusts libelf). None of them fires on any of the 23 000 modules of
+/// Debian 6.1's seven architectures; each is a file a linker cannot have written.
+enum SectionTable {
+    /// SHT_GROUP: its link names the symbol table that holds the group's signature.
+    static let sectionGroup: UInt32 = 17
+
+    /// Nil when the table is sound, else what is wrong with it.
+    /// `headerSize` and the section header table's own range are part of the file's layout:
+    /// no section may overlap them.
+    static func problem(_ sections: [Section], kind: ElfImage.ObjectKind, headerSize: UInt64,
+                        tableOffset: UInt64, tableSize: UInt64) -> ModuleError? {
+        let count = sections.count
+        let symtab = sections.first { $0.type == Section.typeSymtab }?.index
+        for section in sections where section.index > 0 {
+            let name = section.name.isEmpty ? "#\(section.index)" : section.name
+            guard section.alignment & (section.alignment &- 1) == 0 else {
+                return .corrupt("section \(name): alignment \(section.alignment) is not a power of two")
+            }
+            if kind == .module, section.occupiesFile, section.size > 0, section.alignment > 1,
+               section.offset % section.alignment != 0 {
+                return .corrupt("section \(name): offset \(section.offset) is not aligned to \(section.alignment)")
+            }
+            guard Int(exactly: section.link).map({ $0 < count }) ?? false else {
+                return .corrupt("section \(name) links to section \(section.link), which does not exist (\(count) sections)")
+            }
+            switch section.type {
+            case Section.typeRel, Section.typeRela:
+                guard section.info > 0, Int(exactly: section.info).map({ $0 < count }) ?? false else {
+                    return .corrupt("relocation section \(name) applies to section \(section.info), which does not exist")
+                }
+                // Debug-section relocations included: libdwarf applies them with this symbol table.
+                guard kind == .kernelImage || Int(section.link) == symtab else {
+                    return .corrupt("relocation section \(name) links to section \(section.link), not the symbol table")
+                }
+            case Section.typeSymtabShndx, sectionGroup:
+                guard Int(section.link) == symtab else {
+                    return .corrupt("section \(name) (type \(section.type)) links to section \(section.link), not the symbol table")
+                }
+            default:
+                break
+            }
+        }
+        // No two parts of the file overlap: the ELF header, the section header table and the
+        // contents of every section that occupies the file.
+        var extents: [(start: UInt64, end: UInt64, what: String, isSection: Bool)] = [
+            (0, headerSize, "the ELF header", false),
+            (tableOffset, tableOffset + tableSize, "the section header table", false),
+        ]
+        for section in sections where section.index > 0 && section.occupiesFile && section.size > 0 {
+            // Inside the file (checked as each header is read), so the sum does not overflow.
+            extents.append((section.offset, section.offset + section.size,
+                            "section \(section.name.isEmpty ? "#\(section.index)" : section.name)", true))
+        }
+        extents.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        for (first, second) in zip(extents, extents.dropFirst()) where second.start < first.end {
+            let (moved, onto) = second.isSection ? (second, first) : (first, second)
+            return .corrupt("\(moved.what) (bytes \(moved.start)..<\(moved.end)) overlaps \(onto.what) (\(onto.start)..<\(onto.end))")
+        }
+        return nil
+    }
+}
