@@ -303,12 +303,13 @@ final class ElfImage {
             total += count
             guard total <= ModuleLimits.relocations else { throw ModuleError.limitExceeded(what: "relocations", count: UInt64(total), limit: ModuleLimits.relocations) }
             let targetSection = sections[target]
-            if SectionNames.isCodeDescriptionTable(targetSection.name) { continue }
+            // Checked entry by entry like any other, but not kept: no rule reads them.
+            let checkOnly = SectionNames.isCodeDescriptionTable(targetSection.name)
             guard count == 0 || targetSection.occupiesFile else {
                 throw ModuleError.corrupt("relocation section \(section.name) applies to \(targetSection.name), which has no file contents")
             }
             var entries: [Relocation] = []
-            entries.reserveCapacity(count)
+            entries.reserveCapacity(checkOnly ? 0 : count)
             if count > 0 {
                 let data = try self.data(of: section.index)
                 let targetBytes = contents(of: targetSection)
@@ -345,6 +346,7 @@ final class ElfImage {
                     guard offset < targetSection.size else {
                         throw ModuleError.corrupt("\(section.name) entry \(i): offset \(offset) is outside \(targetSection.name) (\(targetSection.size) bytes)")
                     }
+                    if checkOnly { continue }
                     if explicit {
                         entries.append(Relocation(offset: offset, type: type, symbolIndex: symbolIndex, addend: addend))
                     } else {
@@ -353,7 +355,9 @@ final class ElfImage {
                     }
                 }
             }
-            result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
+            if !checkOnly {
+                result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
+            }
         }
         return result
     }
