@@ -43,7 +43,9 @@ public struct ExportedTwice: Rule {
                     owners.append(other.owner)
                 }
             }
-            for provider in resolver.run.providers(of: export.name) where provider.path != module.path {
+            // The same module from another tree of the run (or its signed copy) is not a second
+            // exporter: no kernel loads both.
+            for provider in resolver.run.providers(of: export.name) where provider.path != module.path && provider.module != module.name {
                 owners.append("\(provider.module) (\(provider.path))")
             }
             guard !owners.isEmpty else { return nil }
