@@ -40,7 +40,9 @@ public struct Linter: Sendable {
     /// sends a parser or libdwarf into a loop costs one finding, not the CI job.
     public let moduleTimeout: Duration?
 
-    public static let defaultModuleTimeout: Duration = .seconds(60)
+    // Generous: a -dbg module the size of amdgpu takes seconds in libdwarf, and waits behind
+    // the other threads for libdwarf's lock.
+    public static let defaultModuleTimeout: Duration = .seconds(300)
 
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,

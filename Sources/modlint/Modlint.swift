@@ -127,7 +127,7 @@ struct Check: ParsableCommand {
 
     @Option(name: .customLong("module-timeout"),
             help: ArgumentHelp("Give up on a module still being checked after this many seconds and report it as unreadable (E001); 0: no limit.", valueName: "seconds"))
-    var moduleTimeout: Double = 60
+    var moduleTimeout: Double = 300
 
     @Flag(name: .customLong("require-debug-info"),
           help: "Modules without (readable) debug info, which the owner rules cannot check, are an error.")
