@@ -9,6 +9,8 @@ import Testing
     /// `MODLINT_CORPUS`: a directory of module trees (one folder per architecture, as
     /// shared/corpus/fetch-corpus.sh unpacks them) or one tree. Unset: the corpus test is skipped.
     static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"]
+    /// Where a tree's modules lie inside its folder, as the Debian packages unpack.
+    static let modulesInTree = "root/lib/modules"
 
     static func modules(under root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
@@ -69,8 +71,8 @@ import Testing
     func corpusAliasesEqualModpostsAliases() throws {
         let root = try #require(Self.corpus)
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        let trees = entries.filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/root/lib/modules") }.sorted()
-        let sets: [(String, String)] = trees.isEmpty ? [(root, root)] : trees.map { ($0, root + "/" + $0 + "/root/lib/modules") }
+        let trees = entries.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/\(Self.modulesInTree)") }.sorted()
+        let sets: [(String, String)] = trees.isEmpty ? [(root, root)] : trees.map { ($0, "\(root)/\($0)/\(Self.modulesInTree)") }
         var report = ""
         var failures: [String] = []
         for (name, dir) in sets {

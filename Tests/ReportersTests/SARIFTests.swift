@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func absolutePathsBecomeFileURIs() {
-        #expect(SARIFReporter.uri("/tmp/a b/x.ko") == ("file:///tmp/a%20b/x.ko", nil))
+        #expect(SARIFReporter.uri("/usr/lib/modules/a b/x.ko") == ("file:///usr/lib/modules/a%20b/x.ko", nil))
         #expect(SARIFReporter.uri("./m/x#1.ko") == ("m/x%231.ko", "%SRCROOT%"))
     }
 
