@@ -27,8 +27,10 @@ final class ElfImage {
     /// Debian's trees is about 20 MiB uncompressed (amdgpu.ko).
     static let maximumDecompressedSize = ModuleLimits.decompressedSize
 
-    /// Opens `path`, validates it and runs `body` with the image. The file is mapped read-only
-    /// by libelf (`ELF_C_READ_MMAP`) and unmapped when `body` returns. A compressed module
+    /// Opens `path`, validates it and runs `body` with the image. A file of up to
+    /// `ReadBuffers.largestPooledFile` bytes is read whole into a reused buffer; a larger one
+    /// (a module with full DWARF) is mapped read-only by libelf (`ELF_C_READ_MMAP`) and
+    /// unmapped when `body` returns. A compressed module
     /// (xz, zstd, gzip, recognised by magic) is decompressed into memory first, at most
     /// `decompressedLimit` bytes, and read with `elf_memory`.
     static func withImage<T>(path: String, decompressedLimit: Int = maximumDecompressedSize, kind: ObjectKind = .module,
@@ -75,11 +77,33 @@ final class ElfImage {
         }
         guard identLength == 16 else { throw ModuleError.truncated("\(size) bytes, shorter than an ELF identification") }
 
+        if size <= ReadBuffers.largestPooledFile {
+            return try ReadBuffers.shared.withBuffer(capacity: Int(size)) { buffer in
+                try readWhole(fd: fd, into: buffer, count: Int(size))
+                guard let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int(size)) else {
+                    throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
+                }
+                defer { elf_end(elf) }
+                return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
+            }
+        }
         guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
             throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
         }
         defer { elf_end(elf) }
         return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
+    }
+
+    private static func readWhole(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, count: Int) throws {
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw ModuleError.truncated("cannot read the file: \(n < 0 ? String(cString: strerror(errno)) : "it shrank while being read")")
+            }
+            done += n
+        }
     }
 
     /// The common part of both ways in: a libelf handle over `size` bytes that start with `ident`.
