@@ -32,27 +32,38 @@ public enum InputDiscovery {
 
     private static func walk(directory: String, into files: inout [String]) {
         guard let dir = opendir(directory) else { return }
-        var names: [String] = []
+        // The entry type comes with the name on every file system a module tree lives on:
+        // no stat per file. DT_UNKNOWN (some network file systems) falls back to lstat.
+        var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            entries.append((name, entry.pointee.d_type))
         }
         closedir(dir)
-        names.sort()
+        entries.sort { $0.name < $1.name }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for name in names {
+        for (name, type) in entries {
             let path = prefix + name
-            var status = stat()
-            guard lstat(path, &status) == 0 else { continue }
-            switch status.st_mode & S_IFMT {
-            case S_IFDIR:
+            var kind = type
+            if kind == UInt8(DT_UNKNOWN) {
+                var status = stat()
+                guard lstat(path, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: kind = UInt8(DT_DIR)
+                case S_IFREG: kind = UInt8(DT_REG)
+                case S_IFLNK: kind = UInt8(DT_LNK)
+                default: continue
+                }
+            }
+            switch kind {
+            case UInt8(DT_DIR):
                 walk(directory: path, into: &files)
-            case S_IFREG:
+            case UInt8(DT_REG):
                 if isModuleName(name) { files.append(path) }
-            case S_IFLNK:
+            case UInt8(DT_LNK):
                 var target = stat()
                 if isModuleName(name), stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG { files.append(path) }
             default:

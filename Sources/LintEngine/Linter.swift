@@ -117,26 +117,33 @@ public struct Linter: Sendable {
             }
         }
 
-        let readModules = modules
-        let resolver = SymbolResolver(kernel: kernel, run: RunExports(modules: readModules),
-                                      runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree))
-        let aliases = runRules.isEmpty ? RunAliases.empty : RunAliases(modules: readModules)
+        let moduleCount = modules.count
+        let facts = Retired.Holder((
+            resolver: SymbolResolver(kernel: kernel, run: RunExports(modules: modules),
+                                     runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree)),
+            aliases: runRules.isEmpty ? RunAliases.empty : RunAliases(modules: modules)))
+        let readPaths = modules.map(\.path)
+        // Each module is freed by the worker that checked it last, in parallel, rather than
+        // all at once on this thread when the run ends.
+        let held = HeldModules(consuming: &modules)
         let inputRule = rules.inputRule
         let secondPass: [[Diagnostic]] = Parallel.map(
-            count: readModules.count, jobs: jobs, timeout: timeout,
+            count: moduleCount, jobs: jobs, timeout: timeout,
             timedOut: { index in
-                [inputRule.diagnose(path: readModules[index].path, reason: ModuleError.timedOut(Linter.timeoutReason(timeout)).description)]
+                [inputRule.diagnose(path: readPaths[index], reason: ModuleError.timedOut(Linter.timeoutReason(timeout)).description)]
             }
         ) { index in
             defer { step() }
-            guard !runRules.isEmpty else { return [] }
-            let module = readModules[index]
+            guard let module = held.take(index), !runRules.isEmpty, let (resolver, aliases) = facts.value else { return [] }
             let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: strictSections,
                                         sizeBudget: configuration.sizeBudget, loader: configuration.loader)
             return runRules.flatMap { $0.check(context) }
         }
+        // The run facts are tens of thousands of small objects: they are freed off this
+        // thread, which has the report to write.
+        Retired.freeLater(facts)
         diagnostics.append(contentsOf: secondPass.joined())
         // Said once per run, not once per module: a tree of stripped modules is the usual case.
         if !unchecked.isEmpty {
@@ -149,7 +156,7 @@ public struct Linter: Sendable {
         }
         diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return LintResult(diagnostics: diagnostics, files: files.count, modules: modules.count)
+        return LintResult(diagnostics: diagnostics, files: files.count, modules: moduleCount)
     }
 }
 
@@ -157,6 +164,47 @@ extension Linter {
     static func timeoutReason(_ timeout: Duration?) -> String {
         let seconds = timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
         return "still being checked after \(seconds.formatted()) s (--module-timeout); the run went on without it"
+    }
+}
+
+/// The modules between the passes, each taken out (and so freed) by the one worker that
+/// checks it in the second pass.
+final class HeldModules: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<ModuleObject?>
+
+    init(consuming modules: inout [ModuleObject]) {
+        slots = .allocate(capacity: modules.count)
+        for (index, module) in modules.enumerated() { (slots.baseAddress! + index).initialize(to: module) }
+        modules = []
+    }
+
+    /// Each index is taken by exactly one worker.
+    func take(_ index: Int) -> ModuleObject? {
+        (slots.baseAddress! + index).move().map { module in
+            (slots.baseAddress! + index).initialize(to: nil)
+            return module
+        }
+    }
+
+    deinit {
+        slots.baseAddress!.deinitialize(count: slots.count)
+        slots.deallocate()
+    }
+}
+
+/// Values whose last reference is dropped on a background thread. A command that prints its
+/// report and exits does not wait for them.
+enum Retired {
+    /// Holds a value that is read by many threads, then freed by `freeLater`.
+    final class Holder<Value>: @unchecked Sendable {
+        // Written once more, by `freeLater`, after every reader is done.
+        private(set) var value: Value?
+        init(_ value: Value) { self.value = value }
+        fileprivate func drop() { value = nil }
+    }
+
+    static func freeLater<Value>(_ holder: Holder<Value>) {
+        DispatchQueue.global(qos: .utility).async { holder.drop() }
     }
 }
 

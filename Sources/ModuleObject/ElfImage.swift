@@ -79,12 +79,18 @@ final class ElfImage {
 
         if size <= ReadBuffers.largestPooledFile {
             return try ReadBuffers.shared.withBuffer(capacity: Int(size)) { buffer in
-                try readWhole(fd: fd, into: buffer, count: Int(size))
+                let partial = PartialFile(fd: fd, buffer: buffer, size: Int(size))
+                partial.ensureHeaders(ident: ident)
+                if let failure = partial.failure { throw ModuleError.truncated(failure) }
                 guard let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int(size)) else {
                     throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
                 }
                 defer { elf_end(elf) }
-                return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
+                let result = try withElf(elf, size: Int(size), ident: ident, kind: kind, partial: partial, body)
+                // A read that failed halfway made some reader see no section rather than a
+                // broken one: the file is reported as unreadable, not judged on what was read.
+                if let failure = partial.failure { throw ModuleError.truncated(failure) }
+                return result
             }
         }
         guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
@@ -94,28 +100,19 @@ final class ElfImage {
         return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
     }
 
-    private static func readWhole(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, count: Int) throws {
-        var done = 0
-        while done < count {
-            let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                throw ModuleError.truncated("cannot read the file: \(n < 0 ? String(cString: strerror(errno)) : "it shrank while being read")")
-            }
-            done += n
-        }
-    }
 
     /// The common part of both ways in: a libelf handle over `size` bytes that start with `ident`.
     private static func withElf<T>(_ elf: OpaquePointer, size: Int, ident: [UInt8], kind: ObjectKind,
-                                   _ body: (ElfImage) throws -> T) throws -> T {
+                                   partial: PartialFile? = nil, _ body: (ElfImage) throws -> T) throws -> T {
         guard elf_kind(elf) == ELF_K_ELF else { throw ModuleError.notELF }
         var rawSize = 0
         guard let raw = elf_rawfile(elf, &rawSize), rawSize == size else {
             throw ModuleError.corrupt("libelf could not map the file: \(ElfImage.lastError())")
         }
         let image = try ElfImage(elf: elf, raw: UnsafeRawPointer(raw), size: rawSize, ident: ident, kind: kind)
+        image.partial = partial
         try image.loadSections()
+        image.prefetchSections()
         return try body(image)
     }
 
@@ -180,6 +177,9 @@ final class ElfImage {
         sectionNameIndex = stringIndex
     }
 
+    /// Set when the file is read a range at a time: every section is made present before its
+    /// bytes are handed out.
+    private var partial: PartialFile?
     private let sectionCount: Int
     private let kind: ObjectKind
     private let layout: (headerSize: UInt64, tableOffset: UInt64, tableSize: UInt64)
@@ -196,6 +196,7 @@ final class ElfImage {
     private func loadSections() throws {
         let names = try header(sectionNameIndex)
         guard names.sh_type == UInt32(SHT_STRTAB), names.sh_size > 0,
+              partial?.ensure(offset: names.sh_offset, length: names.sh_size) != false,
               let nameTable = file.slice(offset: names.sh_offset, length: names.sh_size) else {
             throw ModuleError.corrupt("section name table (section \(sectionNameIndex)) is not a string table inside the file")
         }
@@ -227,10 +228,38 @@ final class ElfImage {
     /// The file bytes of a section (nil for NOBITS and empty sections).
     func contents(of section: Section) -> ByteView? {
         guard section.occupiesFile, section.size > 0 else { return nil }
-        return file.slice(offset: section.offset, length: section.size)
+        guard let view = file.slice(offset: section.offset, length: section.size) else { return nil }
+        if let partial, !partial.ensure(offset: section.offset, length: section.size) { return nil }
+        return view
+    }
+
+    /// The last `length` bytes of the file (the module signature's trailer), nil when shorter.
+    func tail(_ length: Int) -> ByteView? {
+        guard file.count >= length else { return nil }
+        let offset = UInt64(file.count - length)
+        if let partial, !partial.ensure(offset: offset, length: UInt64(length)) { return nil }
+        return file.slice(offset: offset, length: UInt64(length))
+    }
+
+    /// Reads, in a few coalesced reads, every section a reader may want: all but code, type
+    /// information, unwind tables and debug info, which are read only when asked for (code
+    /// holds the addends of REL relocations; DWARF is read when a rule needs a location).
+    private func prefetchSections() {
+        guard let partial else { return }
+        var wanted: [Range<Int>] = []
+        wanted.reserveCapacity(sections.count)
+        for section in sections where section.occupiesFile && section.size > 0 && !SectionNames.isReadOnDemand(section) {
+            guard file.contains(offset: section.offset, length: section.size) else { continue }
+            wanted.append(Int(section.offset)..<Int(section.offset + section.size))
+        }
+        partial.prefetch(wanted)
     }
 
     private func data(of index: Int) throws -> UnsafeMutablePointer<Elf_Data> {
+        let section = sections[index]
+        if let partial, section.occupiesFile, !partial.ensure(offset: section.offset, length: section.size) {
+            throw ModuleError.truncated("section \(section.name): \(partial.failure ?? "cannot be read")")
+        }
         guard let scn = elf_getscn(elf, index), let data = elf_getdata(scn, nil) else {
             throw ModuleError.corrupt("section \(sections[index].name): \(ElfImage.lastError())")
         }

@@ -139,8 +139,7 @@ public struct ModuleObject: Sendable {
             let thisModule = ThisModule.find(sections: sections, symbols: symbols, relocations: relocations,
                                              identity: image.identity, contents: image.contents(of:))
             let magic = signatureMagic
-            let signed = image.file.count >= magic.count
-                && image.file.bytes(offset: image.file.count - magic.count, length: magic.count) == magic
+            let signed = image.tail(magic.count).flatMap { $0.bytes(offset: 0, length: magic.count) } == magic
             let deviceTables = DeviceTable.find(symbols: symbols, sections: sections, identity: image.identity,
                                                 kernel: modinfo.vermagic.flatMap(KernelVersion.init(vermagic:)),
                                                 contents: image.contents(of:))

@@ -13,6 +13,15 @@ public enum SectionNames {
         ".fmt_slot", ".gnu.lto", ".discard.", ".llvm.call-graph-profile",
     ]
 
+    /// Sections read from the file only when something asks for their bytes: code (whose
+    /// bytes matter only for REL relocations' implicit addends), BTF, the ORC unwind entries
+    /// and debug info. Together they are about half of a stripped amd64 module.
+    static func isReadOnDemand(_ section: Section) -> Bool {
+        if section.flags & Section.flagExecInstr != 0 { return true }
+        let name = section.name
+        return name.hasPrefix(".debug") || name == ".BTF" || name == ".BTF.ext" || name == ".orc_unwind"
+    }
+
     public static func isNeverScanned(_ name: String) -> Bool {
         neverScannedPrefixes.contains { name.hasPrefix($0) }
     }
