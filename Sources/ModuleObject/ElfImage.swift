@@ -241,14 +241,13 @@ final class ElfImage {
         return file.slice(offset: offset, length: UInt64(length))
     }
 
-    /// Reads, in a few coalesced reads, every section a reader may want: all but code, type
-    /// information, unwind tables and debug info, which are read only when asked for (code
-    /// holds the addends of REL relocations; DWARF is read when a rule needs a location).
+    /// Reads, in a few coalesced reads, every section a reader may want; the others
+    /// (`SectionNames.isReadOnDemand`) are read only if asked for.
     private func prefetchSections() {
         guard let partial else { return }
         var wanted: [Range<Int>] = []
         wanted.reserveCapacity(sections.count)
-        for section in sections where section.occupiesFile && section.size > 0 && !SectionNames.isReadOnDemand(section) {
+        for section in sections where section.occupiesFile && section.size > 0 && !SectionNames.isReadOnDemand(section, in: sections) {
             guard file.contains(offset: section.offset, length: section.size) else { continue }
             wanted.append(Int(section.offset)..<Int(section.offset + section.size))
         }
@@ -356,13 +355,14 @@ final class ElfImage {
             total += count
             guard total <= ModuleLimits.relocations else { throw ModuleError.limitExceeded(what: "relocations", count: UInt64(total), limit: ModuleLimits.relocations) }
             let targetSection = sections[target]
-            // Checked entry by entry like any other, but not kept: no rule reads them.
-            let checkOnly = SectionNames.isCodeDescriptionTable(targetSection.name)
             guard count == 0 || targetSection.occupiesFile else {
                 throw ModuleError.corrupt("relocation section \(section.name) applies to \(targetSection.name), which has no file contents")
             }
+            // Validated as a section (link, target, entry size, bounds) but not read: no rule
+            // looks at their entries, and they are half of an amd64 module's relocations.
+            if SectionNames.isCodeDescriptionTable(targetSection.name) { continue }
             var entries: [Relocation] = []
-            entries.reserveCapacity(checkOnly ? 0 : count)
+            entries.reserveCapacity(count)
             if count > 0 {
                 let data = try self.data(of: section.index)
                 let targetBytes = contents(of: targetSection)
@@ -399,7 +399,6 @@ final class ElfImage {
                     guard offset < targetSection.size else {
                         throw ModuleError.corrupt("\(section.name) entry \(i): offset \(offset) is outside \(targetSection.name) (\(targetSection.size) bytes)")
                     }
-                    if checkOnly { continue }
                     if explicit {
                         entries.append(Relocation(offset: offset, type: type, symbolIndex: symbolIndex, addend: addend))
                     } else {
@@ -408,9 +407,7 @@ final class ElfImage {
                     }
                 }
             }
-            if !checkOnly {
-                result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
-            }
+            result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
         }
         return result
     }

@@ -5,7 +5,8 @@ import Glibc
 /// A file read into a buffer of its full size, a range at a time, only where something reads.
 ///
 /// A module's largest sections are the ones no rule reads on a RELA architecture: code
-/// (`.text*`, a sixth of Debian's amd64 tree), `.BTF` (another sixth) and `.orc_unwind`.
+/// (`.text*`, a sixth of Debian's amd64 tree), `.BTF` (another sixth), `.orc_unwind` and the
+/// relocations of the code-description tables (another sixth).
 /// Copying them from the page cache was a fifth of the time spent reading a tree. The ELF
 /// and section headers are read first, then the sections a reader is likely to want, in a few
 /// coalesced reads; anything else is read the first time `ElfImage` hands it out, so a reader

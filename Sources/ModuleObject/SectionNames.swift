@@ -14,11 +14,17 @@ public enum SectionNames {
     ]
 
     /// Sections read from the file only when something asks for their bytes: code (whose
-    /// bytes matter only for REL relocations' implicit addends), BTF, the ORC unwind entries
-    /// and debug info. Together they are about half of a stripped amd64 module.
-    static func isReadOnDemand(_ section: Section) -> Bool {
+    /// bytes matter only for REL relocations' implicit addends), BTF, the ORC unwind entries,
+    /// debug info, and the relocations of debug info and of the code-description tables.
+    /// Together they are about half of a stripped amd64 module.
+    static func isReadOnDemand(_ section: Section, in sections: [Section]) -> Bool {
         if section.flags & Section.flagExecInstr != 0 { return true }
         let name = section.name
+        if section.type == Section.typeRel || section.type == Section.typeRela {
+            guard Int(section.info) > 0, Int(section.info) < sections.count else { return false }
+            let target = sections[Int(section.info)].name
+            return isNeverScanned(target) || isCodeDescriptionTable(target)
+        }
         return name.hasPrefix(".debug") || name == ".BTF" || name == ".BTF.ext" || name == ".orc_unwind"
     }
 
@@ -30,8 +36,7 @@ public enum SectionNames {
     /// sites, trace and debug descriptors, bug and jump-label entries. Their relocations point
     /// into code (or at strings) by construction, modpost does not check them, and no rule
     /// reads them; on x86-64 they are half of a module's relocations (`.orc_unwind_ip` alone a
-    /// third), so their entries are checked (a corrupt one still makes the file unreadable)
-    /// but not kept.
+    /// third). Their relocation sections are validated as sections, their entries not read.
     static let codeDescriptionTables: Set<String> = [
         ".orc_unwind_ip", ".return_sites", ".call_sites", ".retpoline_sites", ".ibt_endbr_seal",
         ".static_call_sites", ".smp_locks", ".altinstructions", "__mcount_loc",
