@@ -29,56 +29,86 @@ public struct RunAliases: Sendable {
         let patternCount: Int32
     }
 
-    /// Every claim, keyed by its own text: identical claims match by a dictionary lookup.
-    private let byAlias: [String: [Claimant]]
+    /// Every claim, keyed by its own text: identical claims match by a dictionary lookup. The
+    /// value is the first of the claims of that text in `claims`, chained through `nextClaim`:
+    /// one entry per distinct alias, no array per key.
+    private let firstClaim: [String: Int32]
+    private let claims: [Claimant]
+    private let nextClaim: [Int32]
     /// The claims that are patterns, filed under their literal prefix (the text before the
     /// first glob character): walking a queried alias down the trie visits exactly the
     /// patterns whose prefix it starts with, without building or hashing a prefix string.
-    private let patterns: PrefixTrie<Int32>
+    private let patterns: PrefixTrie
     private let buckets: [Bucket]
-    private let patternClaimants: [Claimant]
     private let literalPool: [UInt8]
     private let patternPool: [CChar]
 
     public init(modules: [ModuleObject]) {
-        var exact: [String: [Claimant]] = [:]
-        var patterns = PrefixTrie<Int32>()
+        var firstClaim: [String: Int32] = [:]
+        var claims: [Claimant] = []
+        var nextClaim: [Int32] = []
+        var patterns = PrefixTrie()
         var buckets: [Bucket] = []
-        var bucketOfPrefix: [Substring: Int] = [:]
-        var claimants: [Claimant] = []
         var literalPool: [UInt8] = []
         var patternPool: [CChar] = []
-        exact.reserveCapacity(modules.reduce(0) { $0 + $1.modinfo.entries.count })
+        // Sized once: growing these by doubling was most of the cost of building them.
+        var aliasCount = 0, aliasBytes = 0
+        for module in modules {
+            for entry in module.modinfo.entries where entry.key == "alias" {
+                aliasCount += 1
+                aliasBytes += entry.value.utf8.count + 1
+            }
+        }
+        firstClaim.reserveCapacity(aliasCount)
+        claims.reserveCapacity(aliasCount)
+        nextClaim.reserveCapacity(aliasCount)
+        patternPool.reserveCapacity(aliasBytes)
+        literalPool.reserveCapacity(aliasBytes)
         for module in modules {
             let name = module.name
-            for alias in Set(module.modinfo.values("alias")) {
-                let claimant = Claimant(module: name, path: module.path, alias: alias)
-                exact[alias, default: []].append(claimant)
-                guard RunAliases.isPattern(alias) else { continue }
-                let literal = RunAliases.longestLiteral(alias)
-                let pattern = Pattern(claimant: Int32(claimants.count), literalStart: Int32(literalPool.count),
-                                      literalCount: Int32(literal.count), patternStart: Int32(patternPool.count),
-                                      patternCount: Int32(alias.utf8.count))
-                claimants.append(claimant)
-                literalPool.append(contentsOf: literal)
-                patternPool.append(contentsOf: alias.utf8CString)
-                let prefix = Substring(RunAliases.literalPrefix(alias))
-                if let bucket = bucketOfPrefix[prefix] {
-                    buckets[bucket].patterns.append(pattern)
-                } else {
-                    bucketOfPrefix[prefix] = buckets.count
-                    patterns.insert(prefix.utf8, Int32(buckets.count))
-                    buckets.append(Bucket(patterns: [pattern]))
+            var seen = Set<String>()
+            for entry in module.modinfo.entries where entry.key == "alias" {
+                let alias = entry.value
+                guard seen.insert(alias).inserted else { continue }
+                let claimant = Int32(claims.count)
+                claims.append(Claimant(module: name, path: module.path, alias: alias))
+                nextClaim.append(-1)
+                if let first = firstClaim.updateValue(claimant, forKey: alias) {
+                    // The chain's order does not matter (queries sort): link in after its head.
+                    firstClaim[alias] = first
+                    nextClaim[Int(claimant)] = nextClaim[Int(first)]
+                    nextClaim[Int(first)] = claimant
                 }
+                let utf8 = Array(alias.utf8)
+                guard let (prefixLength, literal) = utf8.withUnsafeBufferPointer(RunAliases.globShape) else { continue }
+                let pattern = Pattern(claimant: claimant, literalStart: Int32(literalPool.count),
+                                      literalCount: Int32(literal.count), patternStart: Int32(patternPool.count),
+                                      patternCount: Int32(utf8.count))
+                literalPool.append(contentsOf: utf8[literal])
+                patternPool.append(contentsOf: utf8.lazy.map { CChar(bitPattern: $0) })
+                patternPool.append(0)
+                let bucket = patterns.value(for: utf8[..<prefixLength]) {
+                    buckets.append(Bucket(patterns: []))
+                    return Int32(buckets.count - 1)
+                }
+                buckets[Int(bucket)].patterns.append(pattern)
             }
         }
         for index in buckets.indices { buckets[index].index(literals: literalPool) }
-        byAlias = exact
+        self.firstClaim = firstClaim
+        self.claims = claims
+        self.nextClaim = nextClaim
         self.patterns = patterns
         self.buckets = buckets
-        self.patternClaimants = claimants
         self.literalPool = literalPool
         self.patternPool = patternPool
+    }
+
+    /// For a glob: the length of its literal prefix and the range of its longest literal run;
+    /// nil for a plain string.
+    static func globShape(_ bytes: UnsafeBufferPointer<UInt8>) -> (prefix: Int, literal: Range<Int>)? {
+        guard let firstGlob = bytes.firstIndex(where: isGlobByte) else { return nil }
+        return (firstGlob, longestLiteral(bytes))
     }
 
     public static let empty = RunAliases(modules: [])
@@ -89,14 +119,8 @@ public struct RunAliases: Sendable {
 
     static func isPattern(_ alias: String) -> Bool { alias.utf8.contains(where: isGlobByte) }
 
-    static func literalPrefix(_ alias: String) -> Substring.UTF8View {
-        let utf8 = Substring(alias).utf8
-        return utf8.prefix { !isGlobByte($0) }
-    }
-
     /// The longest run of characters outside glob syntax (brackets included).
-    static func longestLiteral(_ alias: String) -> [UInt8] {
-        let bytes = Array(alias.utf8)
+    static func longestLiteral(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var best = 0..<0
         var inBracket = false
         var start = 0
@@ -110,14 +134,19 @@ public struct RunAliases: Sendable {
             }
         }
         if !inBracket && bytes.count - start > best.count { best = start..<bytes.count }
-        return Array(bytes[best])
+        return best
     }
 
     /// Every claim of the run that modprobe would load for a device whose modalias is `alias`
     /// taken literally: the same string, or a glob that matches it (modprobe uses fnmatch with
     /// the module's alias as the pattern), so broader patterns count and narrower ones do not.
     public func claimants(covering alias: String) -> [Claimant] {
-        var found = byAlias[alias] ?? []
+        var found: [Claimant] = []
+        var next = firstClaim[alias] ?? -1
+        while next >= 0 {
+            found.append(claims[Int(next)])
+            next = nextClaim[Int(next)]
+        }
         let query = Array(alias.utf8CString)
         let queryLength = query.count - 1
         query.withUnsafeBufferPointer { text in
@@ -131,7 +160,7 @@ public struct RunAliases: Sendable {
                             if Int(pattern.patternCount) == queryLength && memcmp(start, text.baseAddress!, queryLength) == 0 { return }
                             let literal = UnsafeBufferPointer(rebasing: literals[Int(pattern.literalStart)..<Int(pattern.literalStart + pattern.literalCount)])
                             if RunAliases.contains(body, literal) && fnmatch(start, text.baseAddress!, 0) == 0 {
-                                found.append(patternClaimants[Int(pattern.claimant)])
+                                found.append(claims[Int(pattern.claimant)])
                             }
                         }
                         var windows: [UInt32]?
@@ -207,18 +236,18 @@ struct Bucket: Sendable {
     }
 }
 
-/// Values filed under byte-string keys; `forEachValue(underPrefixesOf:)` visits the values of
-/// every key that is a prefix of the query, in one walk down the query's bytes. Nodes live in
-/// flat arrays (first child, next sibling): the alias prefixes of a tree share long stems
-/// such as `usb:v` and `pci:v0000`.
-struct PrefixTrie<Value: Sendable>: Sendable {
+/// Values filed under byte-string keys, one per key; `forEachValue(underPrefixesOf:)` visits
+/// the values of every key that is a prefix of the query, in one walk down the query's bytes.
+/// Nodes live in flat arrays (first child, next sibling): the alias prefixes of a tree share
+/// long stems such as `usb:v` and `pci:v0000`.
+struct PrefixTrie: Sendable {
     private var edge: [UInt8] = [0]
     private var firstChild: [Int32] = [-1]
     private var nextSibling: [Int32] = [-1]
-    private var valueList: [Int32] = [-1]
-    private var lists: [[Value]] = []
+    private var values: [Int32] = [-1]
 
-    mutating func insert(_ key: some Sequence<UInt8>, _ value: Value) {
+    /// The value filed under `key`, made by `make` when there is none yet.
+    mutating func value(for key: some Sequence<UInt8>, make: () -> Int32) -> Int32 {
         var node = 0
         for byte in key {
             var child = Int(firstChild[node])
@@ -228,27 +257,20 @@ struct PrefixTrie<Value: Sendable>: Sendable {
                 edge.append(byte)
                 firstChild.append(-1)
                 nextSibling.append(firstChild[node])
-                valueList.append(-1)
+                values.append(-1)
                 firstChild[node] = Int32(child)
             }
             node = child
         }
-        if valueList[node] < 0 {
-            valueList[node] = Int32(lists.count)
-            lists.append([])
-        }
-        lists[Int(valueList[node])].append(value)
+        if values[node] < 0 { values[node] = make() }
+        return values[node]
     }
 
-    func forEachValue(underPrefixesOf key: UnsafeBufferPointer<UInt8>, _ body: (Value) -> Void) {
+    func forEachValue(underPrefixesOf key: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) {
         var node = 0
         var position = 0
         while true {
-            if valueList[node] >= 0 {
-                lists[Int(valueList[node])].withUnsafeBufferPointer { values in
-                    for index in values.indices { body(values[index]) }
-                }
-            }
+            if values[node] >= 0 { body(values[node]) }
             guard position < key.count else { return }
             let byte = key[position]
             var child = Int(firstChild[node])
