@@ -321,8 +321,13 @@ final class ElfImage {
                 }
                 place = .section(Int(shndx))
             }
+            var head: UInt32 = 0
+            for k in 0..<4 {
+                guard let byte = strings.u8(Int(sym.st_name) + k), byte != 0 else { break }
+                head |= UInt32(byte) << (8 * UInt32(k))
+            }
             symbols.append(Symbol(
-                index: i, name: name, value: sym.st_value, size: sym.st_size,
+                index: i, name: name, nameHead: head, value: sym.st_value, size: sym.st_size,
                 type: modlint_gelf_st_type(sym.st_info), binding: modlint_gelf_st_bind(sym.st_info), place: place))
         }
         return symbols

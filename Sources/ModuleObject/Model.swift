@@ -144,6 +144,11 @@ public struct Symbol: Sendable, Hashable {
     public static let bindWeak: UInt8 = 2
 
     public init(index: Int, name: String, value: UInt64, size: UInt64, type: UInt8, binding: UInt8, place: SymbolPlace) {
+        self.init(index: index, name: name, nameHead: Symbol.head(of: name), value: value, size: size, type: type, binding: binding, place: place)
+    }
+
+    /// `nameHead` already read from the string table.
+    init(index: Int, name: String, nameHead: UInt32, value: UInt64, size: UInt64, type: UInt8, binding: UInt8, place: SymbolPlace) {
         self.index = index
         self.name = name
         self.value = value
@@ -151,7 +156,7 @@ public struct Symbol: Sendable, Hashable {
         self.type = type
         self.binding = binding
         self.place = place
-        self.nameHead = Symbol.head(of: name)
+        self.nameHead = nameHead
     }
 
     public var isUndefined: Bool { place == .undefined }

@@ -14,7 +14,7 @@ enum SectionTable {
         let count = sections.count
         let symtab = sections.first { $0.type == Section.typeSymtab }?.index
         for section in sections where section.index > 0 {
-            let name = section.name.isEmpty ? "#\(section.index)" : section.name
+            var name: String { section.name.isEmpty ? "#\(section.index)" : section.name }
             guard section.alignment & (section.alignment &- 1) == 0 else {
                 return .corrupt("section \(name): alignment \(section.alignment) is not a power of two")
             }
@@ -44,19 +44,28 @@ enum SectionTable {
         }
         // No two parts of the file overlap: the ELF header, the section header table and the
         // contents of every section that occupies the file.
-        var extents: [(start: UInt64, end: UInt64, what: String, isSection: Bool)] = [
-            (0, headerSize, "the ELF header", false),
-            (tableOffset, tableOffset + tableSize, "the section header table", false),
+        // `section`: the section's index, or -1 for the ELF header and -2 for the header table
+        // (named only when they overlap: this runs for every file).
+        var extents: [(start: UInt64, end: UInt64, section: Int)] = [
+            (0, headerSize, -1),
+            (tableOffset, tableOffset + tableSize, -2),
         ]
+        extents.reserveCapacity(count + 2)
         for section in sections where section.index > 0 && section.occupiesFile && section.size > 0 {
             // Inside the file (checked as each header is read), so the sum does not overflow.
-            extents.append((section.offset, section.offset + section.size,
-                            "section \(section.name.isEmpty ? "#\(section.index)" : section.name)", true))
+            extents.append((section.offset, section.offset + section.size, section.index))
         }
         extents.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        func what(_ extent: (start: UInt64, end: UInt64, section: Int)) -> String {
+            switch extent.section {
+            case -1: return "the ELF header"
+            case -2: return "the section header table"
+            case let index: return "section \(sections[index].name.isEmpty ? "#\(index)" : sections[index].name)"
+            }
+        }
         for (first, second) in zip(extents, extents.dropFirst()) where second.start < first.end {
-            let (moved, onto) = second.isSection ? (second, first) : (first, second)
-            return .corrupt("\(moved.what) (bytes \(moved.start)..<\(moved.end)) overlaps \(onto.what) (\(onto.start)..<\(onto.end))")
+            let (moved, onto) = second.section >= 0 ? (second, first) : (first, second)
+            return .corrupt("\(what(moved)) (bytes \(moved.start)..<\(moved.end)) overlaps \(what(onto)) (\(onto.start)..<\(onto.end))")
         }
         return nil
     }

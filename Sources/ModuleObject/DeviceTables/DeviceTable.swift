@@ -296,6 +296,19 @@ func cString(_ bytes: some Collection<UInt8>) -> String {
 }
 
 func hex(_ value: UInt64, digits: Int, uppercase: Bool = true) -> String {
-    let text = String(value, radix: 16, uppercase: uppercase)
-    return text.count >= digits ? text : String(repeating: "0", count: digits - text.count) + text
+    // Written into a stack buffer: file2alias output is tens of thousands of these per tree.
+    let alphabet: StaticString = uppercase ? "0123456789ABCDEF" : "0123456789abcdef"
+    var significant = 1
+    while significant < 16 && value >> (4 * UInt64(significant)) != 0 { significant += 1 }
+    let count = max(significant, min(max(digits, 0), 64))
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+        alphabet.withUTF8Buffer { table in
+            var rest = value
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                buffer[index] = table[Int(rest & 0xf)]
+                rest >>= 4
+            }
+        }
+        return String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+    }
 }

@@ -269,7 +269,8 @@ enum Modalias {
 
     /// The ADD macro: separator, then the member in hex at its C width, or `*`.
     static func add(_ alias: inout String, _ separator: String, _ matched: Bool, _ e: EntryReader, _ field: String) {
-        alias += separator + (matched ? e.hexField(field) : "*")
+        alias += separator
+        alias += matched ? e.hexField(field) : "*"
     }
 
     /// add_wildcard: end in `*` unless the alias already does.
