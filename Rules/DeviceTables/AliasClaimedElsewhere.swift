@@ -23,7 +23,7 @@ public struct AliasClaimedElsewhere: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_dup.ko", expected: []),
         ])
 
-    public static let scope = RuleScope.run
+    public static let scope = RuleScope.runAliases
 
     public init() {}
 

@@ -74,6 +74,7 @@ public struct Linter: Sendable {
         let enabled = rules.moduleRules.filter { configuration.isEnabled(type(of: $0).description) }
         let moduleRules = enabled.filter { type(of: $0).scope == .module }
         let runRules = enabled.filter { type(of: $0).scope == .run }
+        let aliasRules = enabled.filter { type(of: $0).scope == .runAliases }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
         let strictSections = configuration.strictSections
         // What the `.module` rules may see of the run: the kernel, and no other module.
@@ -118,32 +119,45 @@ public struct Linter: Sendable {
         }
 
         let moduleCount = modules.count
-        let facts = Retired.Holder((
-            resolver: SymbolResolver(kernel: kernel, run: RunExports(modules: modules),
-                                     runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree)),
-            aliases: runRules.isEmpty ? RunAliases.empty : RunAliases(modules: modules)))
+        let facts = Retired.Holder(SymbolResolver(kernel: kernel, run: RunExports(modules: modules),
+                                                  runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree)))
+        // The aliases are indexed on another thread while the other `.run` rules check every
+        // module; the alias rules come after them, as a second half of the same parallel map.
+        let aliases = Deferred<RunAliases>()
+        if aliasRules.isEmpty {
+            aliases.fulfil(.empty)
+        } else {
+            let claimants = modules
+            DispatchQueue.global().async { aliases.fulfil(RunAliases(modules: claimants)) }
+        }
         let readPaths = modules.map(\.path)
         // Each module is freed by the worker that checked it last, in parallel, rather than
         // all at once on this thread when the run ends.
         let held = HeldModules(consuming: &modules)
         let inputRule = rules.inputRule
+        let halves = aliasRules.isEmpty ? 1 : 2
         let secondPass: [[Diagnostic]] = Parallel.map(
-            count: moduleCount, jobs: jobs, timeout: timeout,
-            timedOut: { index in
-                [inputRule.diagnose(path: readPaths[index], reason: ModuleError.timedOut(Linter.timeoutReason(timeout)).description)]
+            count: moduleCount * halves, jobs: jobs, timeout: timeout,
+            timedOut: { task in
+                [inputRule.diagnose(path: readPaths[task % moduleCount], reason: ModuleError.timedOut(Linter.timeoutReason(timeout)).description)]
             }
-        ) { index in
-            defer { step() }
-            guard let module = held.take(index), !runRules.isEmpty, let (resolver, aliases) = facts.value else { return [] }
-            let context = ModuleContext(module: module, resolver: resolver, aliases: aliases, target: target,
+        ) { task in
+            let index = task % moduleCount
+            let last = task / moduleCount == halves - 1
+            defer { if last { step() } }
+            let rules = task < moduleCount ? runRules : aliasRules
+            guard let module = last ? held.take(index) : held.peek(index), !rules.isEmpty,
+                  let resolver = facts.value else { return [] }
+            let context = ModuleContext(module: module, resolver: resolver,
+                                        aliases: task < moduleCount ? .empty : aliases.value, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: strictSections,
                                         sizeBudget: configuration.sizeBudget, loader: configuration.loader)
-            return runRules.flatMap { $0.check(context) }
+            return rules.flatMap { $0.check(context) }
         }
         // The run facts are tens of thousands of small objects: they are freed off this
         // thread, which has the report to write.
-        Retired.freeLater(facts)
+        Retired.freeLater { facts.drop(); aliases.drop() }
         diagnostics.append(contentsOf: secondPass.joined())
         // Said once per run, not once per module: a tree of stripped modules is the usual case.
         if !unchecked.isEmpty {
@@ -167,10 +181,11 @@ extension Linter {
     }
 }
 
-/// The modules between the passes, each taken out (and so freed) by the one worker that
-/// checks it in the second pass.
+/// The modules between the passes, each taken out (and so freed) by the worker that checks
+/// it last in the second pass.
 final class HeldModules: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<ModuleObject?>
+    private let lock = NSLock()
 
     init(consuming modules: inout [ModuleObject]) {
         slots = .allocate(capacity: modules.count)
@@ -178,9 +193,16 @@ final class HeldModules: @unchecked Sendable {
         modules = []
     }
 
-    /// Each index is taken by exactly one worker.
+    /// A copy of the module at `index`, which stays held.
+    func peek(_ index: Int) -> ModuleObject? {
+        lock.lock(); defer { lock.unlock() }
+        return slots[index]
+    }
+
+    /// The module at `index`, no longer held: its storage goes when the caller's copy does.
     func take(_ index: Int) -> ModuleObject? {
-        (slots.baseAddress! + index).move().map { module in
+        lock.lock(); defer { lock.unlock() }
+        return (slots.baseAddress! + index).move().map { module in
             (slots.baseAddress! + index).initialize(to: nil)
             return module
         }
@@ -192,6 +214,32 @@ final class HeldModules: @unchecked Sendable {
     }
 }
 
+/// A value made on another thread, waited for by whoever needs it first.
+final class Deferred<Value: Sendable>: @unchecked Sendable {
+    // `stored` is guarded by `condition`.
+    private let condition = NSCondition()
+    private var stored: Value?
+
+    func fulfil(_ value: Value) {
+        condition.lock()
+        stored = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var value: Value {
+        condition.lock(); defer { condition.unlock() }
+        while stored == nil { condition.wait() }
+        return stored!
+    }
+
+    /// Frees the value; nobody may ask for it afterwards.
+    func drop() {
+        condition.lock(); defer { condition.unlock() }
+        stored = nil
+    }
+}
+
 /// Values whose last reference is dropped on a background thread. A command that prints its
 /// report and exits does not wait for them.
 enum Retired {
@@ -200,11 +248,12 @@ enum Retired {
         // Written once more, by `freeLater`, after every reader is done.
         private(set) var value: Value?
         init(_ value: Value) { self.value = value }
-        fileprivate func drop() { value = nil }
+        func drop() { value = nil }
     }
 
-    static func freeLater<Value>(_ holder: Holder<Value>) {
-        DispatchQueue.global(qos: .utility).async { holder.drop() }
+    /// Runs `drop` (which releases the last references) on a background thread.
+    static func freeLater(_ drop: @escaping @Sendable () -> Void) {
+        DispatchQueue.global(qos: .utility).async(execute: drop)
     }
 }
 

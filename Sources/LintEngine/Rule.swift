@@ -83,9 +83,13 @@ public protocol Rule: Sendable {
 /// modules reduced to their run facts (`ModuleObject.retainingRunFacts()`: no symbol table,
 /// relocations or decoded device tables). This is what keeps a 4000-module run's memory to
 /// the modules in flight plus the tree facts.
+///
+/// `.runAliases` is a `.run` rule that also reads the run's aliases (`ModuleContext.aliases`).
+/// Those are indexed while the other `.run` rules work, and these rules run last.
 public enum RuleScope: Sendable, Hashable {
     case module
     case run
+    case runAliases
 }
 
 extension Rule {

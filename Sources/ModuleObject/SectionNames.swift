@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Section names with a meaning for the kernel's module build and loader.
 public enum SectionNames {
     public static let thisModule = ".gnu.linkonce.this_module"
@@ -28,8 +32,17 @@ public enum SectionNames {
         return name.hasPrefix(".debug") || name == ".BTF" || name == ".BTF.ext" || name == ".orc_unwind"
     }
 
+    private static let neverScannedPrefixBytes = neverScannedPrefixes.map { Array($0.utf8) }
+
+    /// Asked for every relocation section of every module: compared as bytes, not with
+    /// `hasPrefix` (which compares `Character`s) once per prefix.
     public static func isNeverScanned(_ name: String) -> Bool {
-        neverScannedPrefixes.contains { name.hasPrefix($0) }
+        var name = name
+        return name.withUTF8 { bytes in
+            neverScannedPrefixBytes.contains { prefix in
+                prefix.count <= bytes.count && prefix.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, prefix.count) == 0 }
+            }
+        }
     }
 
     /// Tables the compiler and objtool emit to describe code: unwind entries, patch and call
