@@ -28,9 +28,10 @@ final class ElfImage {
     static let maximumDecompressedSize = ModuleLimits.decompressedSize
 
     /// Opens `path`, validates it and runs `body` with the image. A file of up to
-    /// `ReadBuffers.largestPooledFile` bytes is read whole into a reused buffer; a larger one
-    /// (a module with full DWARF) is mapped read-only by libelf (`ELF_C_READ_MMAP`) and
-    /// unmapped when `body` returns. A compressed module
+    /// `MappingArenas.largestFile` bytes is mapped into an arena (unmapped with its batch); a
+    /// larger one (a module with full DWARF), or one that cannot be mapped there, is mapped
+    /// by libelf (`ELF_C_READ_MMAP`, which falls back to reading) and unmapped when `body`
+    /// returns. A compressed module
     /// (xz, zstd, gzip, recognised by magic) is decompressed into memory first, at most
     /// `decompressedLimit` bytes, and read with `elf_memory`.
     static func withImage<T>(path: String, decompressedLimit: Int = maximumDecompressedSize, kind: ObjectKind = .module,
@@ -77,21 +78,16 @@ final class ElfImage {
         }
         guard identLength == 16 else { throw ModuleError.truncated("\(size) bytes, shorter than an ELF identification") }
 
-        if size <= ReadBuffers.largestPooledFile {
-            return try ReadBuffers.shared.withBuffer(capacity: Int(size)) { buffer in
-                let partial = PartialFile(fd: fd, buffer: buffer, size: Int(size))
-                partial.ensureHeaders(ident: ident)
-                if let failure = partial.failure { throw ModuleError.truncated(failure) }
-                guard let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int(size)) else {
+        if size > 0, size <= MappingArenas.largestFile {
+            let mapped: T? = try MappingArenas.shared.withMapping(fd: fd, size: Int(size)) { address in
+                guard let address else { return nil }
+                guard let elf = elf_memory(address.assumingMemoryBound(to: CChar.self), Int(size)) else {
                     throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
                 }
                 defer { elf_end(elf) }
-                let result = try withElf(elf, size: Int(size), ident: ident, kind: kind, partial: partial, body)
-                // A read that failed halfway made some reader see no section rather than a
-                // broken one: the file is reported as unreadable, not judged on what was read.
-                if let failure = partial.failure { throw ModuleError.truncated(failure) }
-                return result
+                return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
             }
+            if let mapped { return mapped }
         }
         guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
             throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
@@ -103,16 +99,14 @@ final class ElfImage {
 
     /// The common part of both ways in: a libelf handle over `size` bytes that start with `ident`.
     private static func withElf<T>(_ elf: OpaquePointer, size: Int, ident: [UInt8], kind: ObjectKind,
-                                   partial: PartialFile? = nil, _ body: (ElfImage) throws -> T) throws -> T {
+                                   _ body: (ElfImage) throws -> T) throws -> T {
         guard elf_kind(elf) == ELF_K_ELF else { throw ModuleError.notELF }
         var rawSize = 0
         guard let raw = elf_rawfile(elf, &rawSize), rawSize == size else {
             throw ModuleError.corrupt("libelf could not map the file: \(ElfImage.lastError())")
         }
         let image = try ElfImage(elf: elf, raw: UnsafeRawPointer(raw), size: rawSize, ident: ident, kind: kind)
-        image.partial = partial
         try image.loadSections()
-        image.prefetchSections()
         return try body(image)
     }
 
@@ -177,9 +171,6 @@ final class ElfImage {
         sectionNameIndex = stringIndex
     }
 
-    /// Set when the file is read a range at a time: every section is made present before its
-    /// bytes are handed out.
-    private var partial: PartialFile?
     private let sectionCount: Int
     private let kind: ObjectKind
     private let layout: (headerSize: UInt64, tableOffset: UInt64, tableSize: UInt64)
@@ -196,7 +187,6 @@ final class ElfImage {
     private func loadSections() throws {
         let names = try header(sectionNameIndex)
         guard names.sh_type == UInt32(SHT_STRTAB), names.sh_size > 0,
-              partial?.ensure(offset: names.sh_offset, length: names.sh_size) != false,
               let nameTable = file.slice(offset: names.sh_offset, length: names.sh_size) else {
             throw ModuleError.corrupt("section name table (section \(sectionNameIndex)) is not a string table inside the file")
         }
@@ -228,37 +218,16 @@ final class ElfImage {
     /// The file bytes of a section (nil for NOBITS and empty sections).
     func contents(of section: Section) -> ByteView? {
         guard section.occupiesFile, section.size > 0 else { return nil }
-        guard let view = file.slice(offset: section.offset, length: section.size) else { return nil }
-        if let partial, !partial.ensure(offset: section.offset, length: section.size) { return nil }
-        return view
+        return file.slice(offset: section.offset, length: section.size)
     }
 
     /// The last `length` bytes of the file (the module signature's trailer), nil when shorter.
     func tail(_ length: Int) -> ByteView? {
         guard file.count >= length else { return nil }
-        let offset = UInt64(file.count - length)
-        if let partial, !partial.ensure(offset: offset, length: UInt64(length)) { return nil }
-        return file.slice(offset: offset, length: UInt64(length))
-    }
-
-    /// Reads, in a few coalesced reads, every section a reader may want; the others
-    /// (`SectionNames.isReadOnDemand`) are read only if asked for.
-    private func prefetchSections() {
-        guard let partial else { return }
-        var wanted: [Range<Int>] = []
-        wanted.reserveCapacity(sections.count)
-        for section in sections where section.occupiesFile && section.size > 0 && !SectionNames.isReadOnDemand(section, in: sections) {
-            guard file.contains(offset: section.offset, length: section.size) else { continue }
-            wanted.append(Int(section.offset)..<Int(section.offset + section.size))
-        }
-        partial.prefetch(wanted)
+        return file.slice(offset: UInt64(file.count - length), length: UInt64(length))
     }
 
     private func data(of index: Int) throws -> UnsafeMutablePointer<Elf_Data> {
-        let section = sections[index]
-        if let partial, section.occupiesFile, !partial.ensure(offset: section.offset, length: section.size) {
-            throw ModuleError.truncated("section \(section.name): \(partial.failure ?? "cannot be read")")
-        }
         guard let scn = elf_getscn(elf, index), let data = elf_getdata(scn, nil) else {
             throw ModuleError.corrupt("section \(sections[index].name): \(ElfImage.lastError())")
         }

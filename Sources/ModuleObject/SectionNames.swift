@@ -17,21 +17,6 @@ public enum SectionNames {
         ".fmt_slot", ".gnu.lto", ".discard.", ".llvm.call-graph-profile",
     ]
 
-    /// Sections read from the file only when something asks for their bytes: code (whose
-    /// bytes matter only for REL relocations' implicit addends), BTF, the ORC unwind entries,
-    /// debug info, and the relocations of debug info and of the code-description tables.
-    /// Together they are about half of a stripped amd64 module.
-    static func isReadOnDemand(_ section: Section, in sections: [Section]) -> Bool {
-        if section.flags & Section.flagExecInstr != 0 { return true }
-        let name = section.name
-        if section.type == Section.typeRel || section.type == Section.typeRela {
-            guard Int(section.info) > 0, Int(section.info) < sections.count else { return false }
-            let target = sections[Int(section.info)].name
-            return isNeverScanned(target) || isCodeDescriptionTable(target)
-        }
-        return name.hasPrefix(".debug") || name == ".BTF" || name == ".BTF.ext" || name == ".orc_unwind"
-    }
-
     private static let neverScannedPrefixBytes = neverScannedPrefixes.map { Array($0.utf8) }
 
     /// Asked for every relocation section of every module: compared as bytes, not with
