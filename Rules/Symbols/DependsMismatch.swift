@@ -29,7 +29,11 @@ public struct DependsMismatch: Rule {
 
     public init() {}
 
-    static func normalised(_ name: String) -> String { String(name.map { $0 == "-" ? "_" : $0 }) }
+    static func normalised(_ name: String) -> String {
+        // Module names are nearly always already in the kernel's form: no new string then.
+        guard name.utf8.contains(UInt8(ascii: "-")) else { return name }
+        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         let module = context.module

@@ -31,7 +31,7 @@ public struct MissingSymbolVersion: Rule {
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         let module = context.module
         let vermagic = context.target.vermagic ?? module.modinfo.vermagic
-        guard let vermagic, TargetKernel.words(vermagic).contains("modversions") else { return [] }
+        guard let vermagic, TargetKernel.has(word: "modversions", in: vermagic) else { return [] }
         let versioned = VersionTable.of(context).crcOf
         let missing = context.resolvedImports.filter { resolved in
             guard let provider = resolved.provider, provider.crc != nil else { return false }

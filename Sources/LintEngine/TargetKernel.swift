@@ -33,4 +33,17 @@ public struct TargetKernel: Sendable, Hashable {
     public static func words(_ vermagic: String) -> [Substring] {
         vermagic.split(separator: " ", omittingEmptySubsequences: true)
     }
+
+    /// Whether `word` is one of the space-separated words of `vermagic`, without splitting it
+    /// (asked once per module by the symbol-version rules).
+    public static func has(word: String, in vermagic: String) -> Bool {
+        let text = vermagic.utf8, target = word.utf8
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text[start...].firstIndex(of: UInt8(ascii: " ")) ?? text.endIndex
+            if text[start..<end].elementsEqual(target) { return true }
+            start = end == text.endIndex ? end : text.index(after: end)
+        }
+        return false
+    }
 }
