@@ -19,11 +19,13 @@ public struct ModuleInfo: Sendable, Hashable {
             var end = start
             while end < raw.count && raw[end] != 0 { end += 1 }
             if end > start {
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
-                if let eq = text.firstIndex(of: "=") {
-                    entries.append(Entry(key: String(text[..<eq]), value: String(text[text.index(after: eq)...])))
+                // Key and value straight from the bytes: no string for the whole entry.
+                let entry = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                if let eq = entry.firstIndex(of: UInt8(ascii: "=")) {
+                    entries.append(Entry(key: String(decoding: UnsafeRawBufferPointer(rebasing: entry[..<eq]), as: UTF8.self),
+                                         value: String(decoding: UnsafeRawBufferPointer(rebasing: entry[(eq + 1)...]), as: UTF8.self)))
                 } else {
-                    entries.append(Entry(key: text, value: ""))
+                    entries.append(Entry(key: String(decoding: entry, as: UTF8.self), value: ""))
                 }
             }
             start = end + 1
