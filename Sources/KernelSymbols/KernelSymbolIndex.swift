@@ -23,10 +23,10 @@ public struct KernelSymbolIndex: Sendable {
         map.reserveCapacity(exports.count)
         // First source wins, as modpost keeps the first definition it reads.
         for export in exports {
-            if let first = map[export.name] {
+            // One hash per export: a name seen before (rare) is put back as it was.
+            if let first = map.updateValue(export, forKey: export.name) {
+                map[export.name] = first
                 if first.owner != export.owner { more[export.name, default: [first]].append(export) }
-            } else {
-                map[export.name] = export
             }
         }
         self.exports = map
@@ -53,7 +53,9 @@ public struct KernelSymbolIndex: Sendable {
         var recordsNamespaces = true
         for path in paths {
             switch try SymbolSourceKind.detect(path: path) {
-            case .moduleSymvers: all.append(contentsOf: try ModuleSymvers.load(path: path))
+            case .moduleSymvers:
+                let exports = try ModuleSymvers.load(path: path)
+                if all.isEmpty { all = exports } else { all.append(contentsOf: exports) }
             case .systemMap:
                 all.append(contentsOf: try SymbolMap.load(path: path, kind: .systemMap))
                 recordsNamespaces = false

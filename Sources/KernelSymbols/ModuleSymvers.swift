@@ -47,28 +47,39 @@ public enum ModuleSymvers {
             SymbolTableError(path: path, line: lineNumber, message: message)
         }
         func text(_ field: UnsafeRawBufferPointer) -> String { String(decoding: field, as: UTF8.self) }
-        var fields: [UnsafeRawBufferPointer] = []
-        fields.reserveCapacity(5)
+        // At most five fields, on the stack: no array per line.
+        let empty = UnsafeRawBufferPointer(rebasing: line[0..<0])
+        var fields = (empty, empty, empty, empty, empty)
+        var count = 0
         var start = 0
         for index in 0...line.count where index == line.count || line[index] == 0x09 {
-            fields.append(UnsafeRawBufferPointer(rebasing: line[start..<index]))
+            let field = UnsafeRawBufferPointer(rebasing: line[start..<index])
+            switch count {
+            case 0: fields.0 = field
+            case 1: fields.1 = field
+            case 2: fields.2 = field
+            case 3: fields.3 = field
+            case 4: fields.4 = field
+            default: break
+            }
+            count += 1
             start = index + 1
         }
-        guard fields.count == 5 || fields.count == 4 else {
-            throw fail("expected 5 tab-separated fields (crc, symbol, module, export type, namespace), found \(fields.count)")
+        guard count == 5 || count == 4 else {
+            throw fail("expected 5 tab-separated fields (crc, symbol, module, export type, namespace), found \(count)")
         }
-        guard let crcValue = parseCRC(fields[0]) else {
-            throw fail("CRC '\(text(fields[0]))' is not a 32-bit hexadecimal number like 0x1a2b3c4d")
+        guard let crcValue = parseCRC(fields.0) else {
+            throw fail("CRC '\(text(fields.0))' is not a 32-bit hexadecimal number like 0x1a2b3c4d")
         }
-        let name = text(fields[1])
+        let name = text(fields.1)
         guard !name.isEmpty else { throw fail("empty symbol name") }
-        guard !fields[2].isEmpty else { throw fail("empty module name for symbol \(name)") }
-        guard let type = exportTypes.first(where: { fields[3].elementsEqual($0.text) }) else {
-            throw fail("unknown export type '\(text(fields[3]))' for symbol \(name), expected EXPORT_SYMBOL or EXPORT_SYMBOL_GPL")
+        guard !fields.2.isEmpty else { throw fail("empty module name for symbol \(name)") }
+        guard let type = exportTypes.first(where: { fields.3.elementsEqual($0.text) }) else {
+            throw fail("unknown export type '\(text(fields.3))' for symbol \(name), expected EXPORT_SYMBOL or EXPORT_SYMBOL_GPL")
         }
-        let namespace = fields.count == 5 && !fields[4].isEmpty ? text(fields[4]) : nil
+        let namespace = count == 5 && !fields.4.isEmpty ? text(fields.4) : nil
         // modpost writes 0x00000000 when CONFIG_MODVERSIONS is off: no CRC to compare.
-        return KernelExport(name: name, crc: crcValue == 0 ? nil : crcValue, owner: owners.owner(of: fields[2]),
+        return KernelExport(name: name, crc: crcValue == 0 ? nil : crcValue, owner: owners.owner(of: fields.2),
                             isGPLOnly: type.isGPLOnly, namespace: namespace)
     }
 
