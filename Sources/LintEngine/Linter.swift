@@ -27,7 +27,9 @@ public struct LintResult: Sendable {
 /// number of jobs or the order threads finish in.
 public struct Linter: Sendable {
     public let rules: RuleSet
-    public let kernel: KernelSymbolIndex
+    /// The kernel's symbol table; with `init(rules:loadingKernel:…)`, waited for on first use.
+    public var kernel: KernelSymbolIndex { kernelSource.value }
+    private let kernelSource: Deferred<KernelSymbolIndex>
     public let configuration: Configuration
     public let jobs: Int
     /// The kernel to check against: `--kernel-version`, else the vermagic the symbol sources
@@ -49,10 +51,27 @@ public struct Linter: Sendable {
                 moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
         self.moduleTimeout = moduleTimeout
         self.rules = rules
-        self.kernel = kernel
+        kernelSource = Deferred(kernel)
         self.configuration = configuration
         self.jobs = max(1, jobs)
         self.target = target.isKnown ? target : TargetKernel(vermagic: kernel.vermagic)
+    }
+
+    /// A linter whose symbol table is read by `loadingKernel` on another thread while the
+    /// modules are read: only the `.run` rules need it. The sources must not imply a target
+    /// (module trees do, by their vermagic): `target` is the one the run checks against.
+    public init(rules: RuleSet, loadingKernel: @escaping @Sendable () -> KernelSymbolIndex,
+                configuration: Configuration = Configuration(),
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,
+                moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
+        self.moduleTimeout = moduleTimeout
+        self.rules = rules
+        let source = Deferred<KernelSymbolIndex>()
+        DispatchQueue.global().async { source.fulfil(loadingKernel()) }
+        kernelSource = source
+        self.configuration = configuration
+        self.jobs = max(1, jobs)
+        self.target = target.isKnown ? target : TargetKernel(vermagic: nil)
     }
 
     /// `progress` is called from worker threads with (steps done, steps in all): one step per
@@ -77,8 +96,9 @@ public struct Linter: Sendable {
         let aliasRules = enabled.filter { type(of: $0).scope == .runAliases }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
         let strictSections = configuration.strictSections
-        // What the `.module` rules may see of the run: the kernel, and no other module.
-        let kernelOnly = SymbolResolver(kernel: kernel, run: RunExports(modules: []))
+        // What the `.module` rules may see of the run: nothing, neither the other modules nor
+        // the kernel's symbol table (which may still be loading); resolving is for `.run` rules.
+        let nothing = SymbolResolver(kernel: .empty, run: RunExports(modules: []))
 
         let timeout = moduleTimeout
         let firstPass: [Result<ModuleFindings, ModuleError>] = Parallel.map(
@@ -94,7 +114,7 @@ public struct Linter: Sendable {
             } catch {
                 return .failure(.corrupt("\(error)"))
             }
-            let context = ModuleContext(module: module, resolver: kernelOnly, target: target,
+            let context = ModuleContext(module: module, resolver: nothing, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: strictSections,
                                         sizeBudget: configuration.sizeBudget, loader: configuration.loader)
@@ -219,6 +239,11 @@ final class Deferred<Value: Sendable>: @unchecked Sendable {
     // `stored` is guarded by `condition`.
     private let condition = NSCondition()
     private var stored: Value?
+
+    init() {}
+
+    /// Already made.
+    init(_ value: Value) { stored = value }
 
     func fulfil(_ value: Value) {
         condition.lock()

@@ -78,7 +78,8 @@ public protocol Rule: Sendable {
 }
 
 /// When a rule runs. A `.module` rule runs as soon as its module has been read, on the
-/// complete module, with an empty view of the run (no other module's exports or aliases). A
+/// complete module, with an empty view of the run (no other module's exports or aliases, and
+/// no kernel symbol table: it may still be loading). A
 /// `.run` rule runs once every module has been read, with the run's exports and aliases, on
 /// modules reduced to their run facts (`ModuleObject.retainingRunFacts()`: no symbol table,
 /// relocations or decoded device tables). This is what keeps a 4000-module run's memory to

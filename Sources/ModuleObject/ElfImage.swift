@@ -332,11 +332,11 @@ final class ElfImage {
             guard count == 0 || targetSection.occupiesFile else {
                 throw ModuleError.corrupt("relocation section \(section.name) applies to \(targetSection.name), which has no file contents")
             }
-            // Validated as a section (link, target, entry size, bounds) but not read: no rule
-            // looks at their entries, and they are half of an amd64 module's relocations.
-            if SectionNames.isCodeDescriptionTable(targetSection.name) { continue }
+            // Checked entry by entry like any other (a corrupt one is a corrupt module), but not
+            // kept: no rule reads them.
+            let checkOnly = SectionNames.isCodeDescriptionTable(targetSection.name)
             var entries: [Relocation] = []
-            entries.reserveCapacity(count)
+            entries.reserveCapacity(checkOnly ? 0 : count)
             if count > 0 {
                 let data = try self.data(of: section.index)
                 let targetBytes = contents(of: targetSection)
@@ -373,6 +373,7 @@ final class ElfImage {
                     guard offset < targetSection.size else {
                         throw ModuleError.corrupt("\(section.name) entry \(i): offset \(offset) is outside \(targetSection.name) (\(targetSection.size) bytes)")
                     }
+                    if checkOnly { continue }
                     if explicit {
                         entries.append(Relocation(offset: offset, type: type, symbolIndex: symbolIndex, addend: addend))
                     } else {
@@ -381,7 +382,9 @@ final class ElfImage {
                     }
                 }
             }
-            result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
+            if !checkOnly {
+                result.append(RelocationSection(sectionIndex: section.index, targetSectionIndex: target, hasExplicitAddends: explicit, relocations: entries))
+            }
         }
         return result
     }

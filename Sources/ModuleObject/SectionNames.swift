@@ -34,7 +34,8 @@ public enum SectionNames {
     /// sites, trace and debug descriptors, bug and jump-label entries. Their relocations point
     /// into code (or at strings) by construction, modpost does not check them, and no rule
     /// reads them; on x86-64 they are half of a module's relocations (`.orc_unwind_ip` alone a
-    /// third). Their relocation sections are validated as sections, their entries not read.
+    /// third), so their entries are checked (a corrupt one still makes the file unreadable)
+    /// but not kept.
     static let codeDescriptionTables: Set<String> = [
         ".orc_unwind_ip", ".return_sites", ".call_sites", ".retpoline_sites", ".ibt_endbr_seal",
         ".static_call_sites", ".smp_locks", ".altinstructions", "__mcount_loc",

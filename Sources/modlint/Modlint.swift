@@ -29,7 +29,8 @@ struct Modlint: ParsableCommand {
 
     static func main() {
         do {
-            var command = try parseAsRoot()
+            let subcommands = Set(configuration.subcommands.map { $0._commandName })
+            var command = try parseAsRoot(ArgumentGroups.group(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands))
             try command.run()
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
@@ -140,6 +141,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        let paths = ArgumentGroups.expand(self.paths)
         var configuration = try rules.resolve()
         if requireDebugInfo { configuration.requireDebugInfo = true }
         try layout.apply(to: &configuration)
@@ -158,19 +160,35 @@ struct Check: ParsableCommand {
                 target = TargetKernel(release: release)
             }
         }
-        let kernel: KernelSymbolIndex
-        do {
-            kernel = try KernelSymbolIndex.load(paths: sources)
-        } catch let error as SymbolTableError {
+        func failed(_ error: SymbolTableError) -> ExitCode {
             printError("error: \(error)")
-            throw ExitCode(ExitStatus.usage)
+            return ExitCode(ExitStatus.usage)
+        }
+        let linter: Linter
+        let threads = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let timeout: Duration? = moduleTimeout > 0 ? .milliseconds(Int64(moduleTimeout * 1000)) : nil
+        // A module tree implies the target (its vermagic): read it first. Any other table
+        // (Module.symvers of 24 000 lines) is read while the modules are.
+        let loadFailure = LoadFailure()
+        let impliesTarget: Bool
+        do { impliesTarget = try sources.contains { try SymbolSourceKind.detect(path: $0) == .moduleTree } } catch let error as SymbolTableError { throw failed(error) }
+        if impliesTarget {
+            let kernel: KernelSymbolIndex
+            do { kernel = try KernelSymbolIndex.load(paths: sources) } catch let error as SymbolTableError { throw failed(error) }
+            linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration, jobs: threads,
+                            target: target, moduleTimeout: timeout)
+        } else {
+            let sources = sources
+            linter = Linter(rules: Registry.all, loadingKernel: {
+                do { return try KernelSymbolIndex.load(paths: sources) } catch {
+                    loadFailure.error = error as? SymbolTableError ?? SymbolTableError(path: sources.first ?? "", line: nil, message: "\(error)")
+                    return .empty
+                }
+            }, configuration: configuration, jobs: threads, target: target, moduleTimeout: timeout)
         }
         if sources.isEmpty {
             printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
         }
-        let linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration,
-                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, target: target,
-                            moduleTimeout: moduleTimeout > 0 ? .milliseconds(Int64(moduleTimeout * 1000)) : nil)
         let environment = ProcessInfo.processInfo.environment
         var bar: ProgressBar?
         if ProgressBar.wanted(stderrIsTerminal: isatty(2) == 1, environment: environment) {
@@ -180,6 +198,9 @@ struct Check: ParsableCommand {
         if let bar { progress = { done, total in bar.update(done: done, total: total) } }
         var result = linter.run(paths: paths, progress: progress)
         bar?.finish()
+        // A symbol table that could not be read ends the command as it would have before any
+        // module was read: the findings made without it are not reported.
+        if let error = loadFailure.error { throw failed(error) }
 
         if let path = baselines.writeBaseline {
             let recorded = Baseline(recording: result.diagnostics)
@@ -287,4 +308,10 @@ struct ConfigCommand: ParsableCommand {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("modlint: \(message)\n".utf8))
+}
+
+/// The error of a symbol table read on another thread (`Linter(loadingKernel:)`).
+final class LoadFailure: @unchecked Sendable {
+    // Written by the loading thread before the run's second pass, read after the run.
+    var error: SymbolTableError?
 }

@@ -71,11 +71,25 @@ import Testing
 }
 
 @Suite struct RunAliasMatchingTests {
+    /// The literal prefix and the longest literal run of `alias`, as text; nil for a plain string.
+    static func shape(_ alias: String) -> (prefix: String, literal: String)? {
+        let bytes = Array(alias.utf8)
+        guard let (prefix, literal) = bytes.withUnsafeBufferPointer(RunAliases.globShape) else { return nil }
+        return (String(decoding: bytes[..<prefix], as: UTF8.self), String(decoding: bytes[literal], as: UTF8.self))
+    }
+
     @Test func longestLiteralSkipsGlobSyntax() {
-        #expect(RunAliases.longestLiteral("of:N*T*Cmodlint,fx-otherC*") == Array("Cmodlint,fx-otherC".utf8))
-        #expect(RunAliases.longestLiteral("usb:v0BDAp8153d0[1-9]*dc*") == Array("usb:v0BDAp8153d0".utf8))
-        #expect(RunAliases.longestLiteral("acpi*:PNP0C0A:*") == Array(":PNP0C0A:".utf8))
-        #expect(RunAliases.longestLiteral("*") == [])
+        #expect(Self.shape("of:N*T*Cmodlint,fx-otherC*")?.literal == "Cmodlint,fx-otherC")
+        #expect(Self.shape("usb:v0BDAp8153d0[1-9]*dc*")?.literal == "usb:v0BDAp8153d0")
+        #expect(Self.shape("acpi*:PNP0C0A:*")?.literal == ":PNP0C0A:")
+        #expect(Self.shape("*")?.literal == "")
+    }
+
+    @Test func literalPrefixEndsAtTheFirstGlobCharacter() {
+        #expect(Self.shape("pci:v00008086d*sv*")?.prefix == "pci:v00008086d")
+        #expect(Self.shape("usb:v0BDAp8153d0[1-9]*dc*")?.prefix == "usb:v0BDAp8153d0")
+        #expect(Self.shape("*")?.prefix == "")
+        #expect(Self.shape("platform:fx-device") == nil)
     }
 
     @Test func containsFindsTheNeedleAnywhere() {
