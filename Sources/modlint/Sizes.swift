@@ -80,6 +80,7 @@ struct Sizes: ParsableCommand {
     }
 
     func run() throws {
+        let paths = ArgumentGroups.expand(self.paths)
         var configuration = try ConfigurationFile.resolve(
             configPath: config, directory: FileManager.default.currentDirectoryPath, select: nil, ignore: [],
             failOn: nil, rules: Registry.all.descriptions)

@@ -105,6 +105,23 @@ import Testing
         #expect(run.stdout == "0 errors, 0 warnings, 0 notes in 1 module\n")
     }
 
+    /// Paths one by one, among options and after `--`, are read as their directory is (they
+    /// reach the argument parser joined: see ArgumentGroups).
+    @Test func pathsOneByOneAmongOptionsReadAsTheirDirectory() throws {
+        let directory = "Fixtures/linux-6.1-amd64"
+        let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/" + directory)
+            .filter { $0.hasSuffix(".ko") }.sorted()
+        let modules = names.map { directory + "/" + $0 }
+        try #require(modules.count > 6)
+        let whole = try Self.modlint("check", directory, "--symbols", Self.symbols, "--format", "json")
+        let oneByOne = try Self.modlint(["check", modules[0], "--format", "json"] + modules[1..<3]
+            + ["--symbols", Self.symbols] + modules[3..<(modules.count - 2)] + ["--"] + modules[(modules.count - 2)...])
+        #expect(oneByOne.status == whole.status)
+        #expect(oneByOne.stdout == whole.stdout)
+        let summary = try #require(JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any])
+        #expect((summary["summary"] as? [String: Any])?["modules"] as? Int == modules.count)
+    }
+
     @Test func failOnDecidesWhichFindingsFailTheRun() throws {
         let noexit = "Fixtures/linux-6.1-amd64/fx_noexit.ko"
         #expect(try Self.modlint("check", noexit, "--symbols", Self.symbols).status == 0)
