@@ -114,8 +114,13 @@ import Testing
         let modules = names.map { directory + "/" + $0 }
         try #require(modules.count > 6)
         let whole = try Self.modlint("check", directory, "--symbols", Self.symbols, "--format", "json")
-        let oneByOne = try Self.modlint(["check", modules[0], "--format", "json"] + modules[1..<3]
-            + ["--symbols", Self.symbols] + modules[3..<(modules.count - 2)] + ["--"] + modules[(modules.count - 2)...])
+        var arguments: [String] = ["check", modules[0], "--format", "json"]
+        arguments += modules[1..<3]
+        arguments += ["--symbols", Self.symbols]
+        arguments += modules[3..<(modules.count - 2)]
+        arguments += ["--"]
+        arguments += modules[(modules.count - 2)...]
+        let oneByOne = try Self.modlint(arguments)
         #expect(oneByOne.status == whole.status)
         #expect(oneByOne.stdout == whole.stdout)
         let summary = try #require(JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any])
