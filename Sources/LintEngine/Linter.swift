@@ -139,8 +139,8 @@ public struct Linter: Sendable {
         }
 
         let moduleCount = modules.count
-        let facts = Retired.Holder(SymbolResolver(kernel: kernel, run: RunExports(modules: modules),
-                                                  runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree)))
+        let resolver = Deferred(SymbolResolver(kernel: kernel, run: RunExports(modules: modules),
+                                               runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree)))
         // The aliases are indexed on another thread while the other `.run` rules check every
         // module; the alias rules come after them, as a second half of the same parallel map.
         let aliases = Deferred<RunAliases>()
@@ -151,24 +151,21 @@ public struct Linter: Sendable {
             DispatchQueue.global().async { aliases.fulfil(RunAliases(modules: claimants)) }
         }
         let readPaths = modules.map(\.path)
-        // Each module is freed by the worker that checked it last, in parallel, rather than
-        // all at once on this thread when the run ends.
-        let held = HeldModules(consuming: &modules)
-        let inputRule = rules.inputRule
         let halves = aliasRules.isEmpty ? 1 : 2
+        // Each module is freed by the worker that checks it last, in parallel, rather than
+        // all at once on this thread when the run ends.
+        let held = HeldModules(consuming: &modules, uses: halves)
+        let inputRule = rules.inputRule
         let secondPass: [[Diagnostic]] = Parallel.map(
             count: moduleCount * halves, jobs: jobs, timeout: timeout,
             timedOut: { task in
                 [inputRule.diagnose(path: readPaths[task % moduleCount], reason: ModuleError.timedOut(Linter.timeoutReason(timeout)).description)]
             }
         ) { task in
-            let index = task % moduleCount
-            let last = task / moduleCount == halves - 1
-            defer { if last { step() } }
+            defer { if task / moduleCount == halves - 1 { step() } }
             let rules = task < moduleCount ? runRules : aliasRules
-            guard let module = last ? held.take(index) : held.peek(index), !rules.isEmpty,
-                  let resolver = facts.value else { return [] }
-            let context = ModuleContext(module: module, resolver: resolver,
+            guard let module = held.use(task % moduleCount), !rules.isEmpty else { return [] }
+            let context = ModuleContext(module: module, resolver: resolver.value,
                                         aliases: task < moduleCount ? .empty : aliases.value, target: target,
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: strictSections,
@@ -177,7 +174,7 @@ public struct Linter: Sendable {
         }
         // The run facts are tens of thousands of small objects: they are freed off this
         // thread, which has the report to write.
-        Retired.freeLater { facts.drop(); aliases.drop() }
+        Retired.freeLater { resolver.drop(); aliases.drop() }
         diagnostics.append(contentsOf: secondPass.joined())
         // Said once per run, not once per module: a tree of stripped modules is the usual case.
         if !unchecked.isEmpty {
@@ -201,36 +198,28 @@ extension Linter {
     }
 }
 
-/// The modules between the passes, each taken out (and so freed) by the worker that checks
-/// it last in the second pass.
+/// The modules between the passes. Each is used `uses` times in the second pass (once per
+/// half) and let go by the last use, whichever worker makes it: its storage goes with that
+/// worker's copy.
 final class HeldModules: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<ModuleObject?>
+    // Guarded by `lock`.
+    private var slots: [ModuleObject?]
+    private var usesLeft: [Int8]
     private let lock = NSLock()
 
-    init(consuming modules: inout [ModuleObject]) {
-        slots = .allocate(capacity: modules.count)
-        for (index, module) in modules.enumerated() { (slots.baseAddress! + index).initialize(to: module) }
+    init(consuming modules: inout [ModuleObject], uses: Int) {
+        slots = modules.map { $0 }
         modules = []
+        usesLeft = Array(repeating: Int8(uses), count: slots.count)
     }
 
-    /// A copy of the module at `index`, which stays held.
-    func peek(_ index: Int) -> ModuleObject? {
+    /// The module at `index`, counted as one of its uses.
+    func use(_ index: Int) -> ModuleObject? {
         lock.lock(); defer { lock.unlock() }
-        return slots[index]
-    }
-
-    /// The module at `index`, no longer held: its storage goes when the caller's copy does.
-    func take(_ index: Int) -> ModuleObject? {
-        lock.lock(); defer { lock.unlock() }
-        return (slots.baseAddress! + index).move().map { module in
-            (slots.baseAddress! + index).initialize(to: nil)
-            return module
-        }
-    }
-
-    deinit {
-        slots.baseAddress!.deinitialize(count: slots.count)
-        slots.deallocate()
+        let module = slots[index]
+        usesLeft[index] -= 1
+        if usesLeft[index] == 0 { slots[index] = nil }
+        return module
     }
 }
 
@@ -268,14 +257,6 @@ final class Deferred<Value: Sendable>: @unchecked Sendable {
 /// Values whose last reference is dropped on a background thread. A command that prints its
 /// report and exits does not wait for them.
 enum Retired {
-    /// Holds a value that is read by many threads, then freed by `freeLater`.
-    final class Holder<Value>: @unchecked Sendable {
-        // Written once more, by `freeLater`, after every reader is done.
-        private(set) var value: Value?
-        init(_ value: Value) { self.value = value }
-        func drop() { value = nil }
-    }
-
     /// Runs `drop` (which releases the last references) on a background thread.
     static func freeLater(_ drop: @escaping @Sendable () -> Void) {
         DispatchQueue.global(qos: .utility).async(execute: drop)

@@ -117,8 +117,6 @@ public struct RunAliases: Sendable {
         byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\\")
     }
 
-    static func isPattern(_ alias: String) -> Bool { alias.utf8.contains(where: isGlobByte) }
-
     /// The longest run of characters outside glob syntax (brackets included).
     static func longestLiteral(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var best = 0..<0

@@ -24,6 +24,9 @@ final class MappingArenas: @unchecked Sendable {
     final class Arena {
         let base: UnsafeMutableRawPointer
         var used = 0
+        /// Set when a mapping failed: Linux may have unmapped part of the reservation first, and
+        /// that hole may since belong to someone else, so the arena is never written again.
+        var broken = false
 
         init?() {
             guard let address = mmap(nil, MappingArenas.arenaSize, PROT_NONE,
@@ -34,19 +37,20 @@ final class MappingArenas: @unchecked Sendable {
 
         /// Maps `size` bytes of `fd` at the next free address.
         func map(fd: Int32, size: Int) -> UnsafeMutableRawPointer? {
+            guard !broken else { return nil }
             let length = (size + Int(pageSize) - 1) & ~(Int(pageSize) - 1)
             if used + length > MappingArenas.arenaSize || used >= MappingArenas.batchSize { clear() }
             guard used + length <= MappingArenas.arenaSize else { return nil }
             // Writable and private: libelf may convert a foreign byte order in place; such a
             // write copies the page and never reaches the file.
             guard let address = mmap(base + used, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0),
-                  address != MAP_FAILED else { return nil }
+                  address != MAP_FAILED else { broken = true; return nil }
             used += length
             return address
         }
 
         func clear() {
-            guard used > 0 else { return }
+            guard used > 0, !broken else { return }
             // One replacement of the whole used range: one TLB flush for the batch.
             _ = mmap(base, used, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
             used = 0
