@@ -13,11 +13,17 @@ public struct KernelSymbolIndex: Sendable {
     /// The sources record namespaces (Module.symvers, module trees; not System.map or
     /// kallsyms), so "no namespace" is a fact rather than a gap.
     public let recordsNamespaces: Bool
+    /// Owners listed by the extra symbol tables: those without `vmlinux` lines (an external
+    /// build's Module.symvers, as KBUILD_EXTRA_SYMBOLS names it, or a module tree). Their
+    /// lines are always used, in an installed-tree run too.
+    private let extraOwners: Set<String>
 
-    public init(sources: [String] = [], exports: [KernelExport], vermagic: String? = nil, recordsNamespaces: Bool = true) {
+    public init(sources: [String] = [], exports: [KernelExport], vermagic: String? = nil, recordsNamespaces: Bool = true,
+                extraOwners: Set<String> = []) {
         self.sources = sources
         self.vermagic = vermagic
         self.recordsNamespaces = recordsNamespaces
+        self.extraOwners = extraOwners
         var map: [String: KernelExport] = [:]
         var more: [String: [KernelExport]] = [:]
         map.reserveCapacity(exports.count)
@@ -40,6 +46,11 @@ public struct KernelSymbolIndex: Sendable {
 
     public func lookup(_ name: String) -> KernelExport? { exports[name] }
 
+    /// Whether `export` comes from an extra symbol table rather than the kernel's own.
+    public func isFromExtraTable(_ export: KernelExport) -> Bool {
+        !export.isFromVmlinux && extraOwners.contains(export.owner)
+    }
+
     /// Every export of `name` in the sources, one per distinct owner, first source first.
     public func allExports(of name: String) -> [KernelExport] {
         if let all = duplicates[name] { return all }
@@ -51,10 +62,13 @@ public struct KernelSymbolIndex: Sendable {
         var all: [KernelExport] = []
         var vermagic: String?
         var recordsNamespaces = true
+        var extraOwners: Set<String> = []
         for path in paths {
             switch try SymbolSourceKind.detect(path: path) {
             case .moduleSymvers:
                 let exports = try ModuleSymvers.load(path: path)
+                // A kernel's Module.symvers starts with vmlinux lines; an external build's has none.
+                if !exports.contains(where: \.isFromVmlinux) { extraOwners.formUnion(exports.lazy.map(\.owner)) }
                 if all.isEmpty { all = exports } else { all.append(contentsOf: exports) }
             case .systemMap:
                 all.append(contentsOf: try SymbolMap.load(path: path, kind: .systemMap))
@@ -72,11 +86,13 @@ public struct KernelSymbolIndex: Sendable {
                 })
             case .moduleTree:
                 let tree = try ModuleTree.load(directory: path)
+                extraOwners.formUnion(tree.exports.lazy.map(\.owner))
                 all.append(contentsOf: tree.exports)
                 vermagic = vermagic ?? tree.vermagic
             }
         }
-        return KernelSymbolIndex(sources: paths, exports: all, vermagic: vermagic, recordsNamespaces: recordsNamespaces)
+        return KernelSymbolIndex(sources: paths, exports: all, vermagic: vermagic, recordsNamespaces: recordsNamespaces,
+                                 extraOwners: extraOwners)
     }
 }
 
@@ -204,10 +220,11 @@ public struct RunExports: Sendable {
 public struct SymbolResolver: Sendable {
     public let kernel: KernelSymbolIndex
     public let run: RunExports
-    /// The run is a whole module tree: the modules present in it are the only module
-    /// providers, and the module-owned lines of the symbol table are not used (they list the
-    /// modules the kernel was built with, not the ones installed). This is depmod's view:
-    /// `depmod -E` keeps only the `vmlinux` lines of Module.symvers.
+    /// The run is an installed module tree: the modules present in it are the only module
+    /// providers, and the module-owned lines of the kernel's symbol table are not used (they
+    /// list the modules the kernel was built with, not the ones installed). This is depmod's
+    /// view: `depmod -E` keeps only the `vmlinux` lines of Module.symvers. Extra tables
+    /// (`KernelSymbolIndex.isFromExtraTable`) were given for their module lines and keep them.
     public let runIsModuleTree: Bool
 
     public init(kernel: KernelSymbolIndex, run: RunExports, runIsModuleTree: Bool = false) {
@@ -219,7 +236,7 @@ public struct SymbolResolver: Sendable {
     /// The kernel's export of `name`, as far as this run uses the symbol table.
     public func kernelExport(_ name: String) -> KernelExport? {
         guard let export = kernel.lookup(name) else { return nil }
-        if runIsModuleTree && !export.isFromVmlinux { return nil }
+        if runIsModuleTree && !export.isFromVmlinux && !kernel.isFromExtraTable(export) { return nil }
         return export
     }
 

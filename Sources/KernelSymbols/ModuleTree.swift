@@ -2,20 +2,11 @@ import Dispatch
 import Foundation
 import ModuleObject
 
-/// A `/lib/modules/<release>` style directory: the modules of one kernel, with the files
-/// depmod and `make modules_install` leave next to them.
+/// A directory of modules read as a symbol source, and the facts of a `/lib/modules/<release>`
+/// tree (its release, its `build` link). Which directories are installed trees is the run's
+/// policy (LintEngine's RunPlan).
 public enum ModuleTree {
-    /// Files only a module tree has; one is enough to call a directory a tree.
-    static let markers = ["modules.order", "modules.builtin", "modules.dep", "modules.builtin.modinfo"]
-
     static let moduleSuffixes = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"]
-
-    public static func isModuleTree(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return false }
-        let base = path.hasSuffix("/") ? path : path + "/"
-        return markers.contains { FileManager.default.fileExists(atPath: base + $0) }
-    }
 
     /// The release a tree is for: its directory name, as `/lib/modules/$(uname -r)`.
     public static func release(of tree: String) -> String? {
@@ -48,13 +39,6 @@ public enum ModuleTree {
             candidates.append(link + "/Module.symvers")
         }
         return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
-    }
-
-    /// The symbol table to use when none was given: the `build/Module.symvers` of the first
-    /// input that is a module tree.
-    public static func defaultSymbolTable(inputs: [String]) -> (tree: String, symvers: String?)? {
-        guard let tree = inputs.first(where: isModuleTree) else { return nil }
-        return (tree, buildSymvers(of: tree))
     }
 
     /// Every module file under `directory` (links to directories are not followed: a tree's

@@ -106,6 +106,6 @@ public struct Baseline: Sendable, Hashable, Codable {
         }
         let stale = remaining.filter { $0.value > 0 }
             .map { Entry(code: $0.key.code, module: $0.key.module, subject: $0.key.subject, count: $0.value) }.sorted()
-        return (LintResult(diagnostics: kept, files: result.files, modules: result.modules), Outcome(suppressed: suppressed, stale: stale))
+        return (LintResult(diagnostics: kept, files: result.files, modules: result.modules, mode: result.mode), Outcome(suppressed: suppressed, stale: stale))
     }
 }

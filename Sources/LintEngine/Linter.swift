@@ -10,11 +10,14 @@ public struct LintResult: Sendable {
     public let files: Int
     /// Files read as modules; the others are E001 findings.
     public let modules: Int
+    /// How the run read the symbol tables' module lines (reported in JSON and SARIF).
+    public let mode: RunMode
 
-    public init(diagnostics: [Diagnostic], files: Int, modules: Int) {
+    public init(diagnostics: [Diagnostic], files: Int, modules: Int, mode: RunMode = .modules) {
         self.diagnostics = diagnostics
         self.files = files
         self.modules = modules
+        self.mode = mode
     }
 
     public var unreadable: Int { files - modules }
@@ -36,6 +39,8 @@ public struct Linter: Sendable {
     /// imply. Its release also fixes the kernel generation the rules assume; without one each
     /// module's own vermagic does.
     public let target: TargetKernel
+    /// How the module lines of the kernel's symbol table are read (`RunPlan.mode`).
+    public let mode: RunMode
 
     /// The longest one module may take, read and checked (nil: no limit). A module still at
     /// work then is reported as unreadable (E001) and the run goes on without it: a file that
@@ -48,9 +53,10 @@ public struct Linter: Sendable {
 
     public init(rules: RuleSet, kernel: KernelSymbolIndex, configuration: Configuration = Configuration(),
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,
-                moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
+                mode: RunMode = .modules, moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
         self.moduleTimeout = moduleTimeout
         self.rules = rules
+        self.mode = mode
         kernelSource = Deferred(kernel)
         self.configuration = configuration
         self.jobs = max(1, jobs)
@@ -63,9 +69,10 @@ public struct Linter: Sendable {
     public init(rules: RuleSet, loadingKernel: @escaping @Sendable () -> KernelSymbolIndex,
                 configuration: Configuration = Configuration(),
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,
-                moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
+                mode: RunMode = .modules, moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
         self.moduleTimeout = moduleTimeout
         self.rules = rules
+        self.mode = mode
         let source = Deferred<KernelSymbolIndex>()
         DispatchQueue.global().async { source.fulfil(loadingKernel()) }
         kernelSource = source
@@ -81,7 +88,11 @@ public struct Linter: Sendable {
     /// the `.module` rules while the module is whole, then keeps only its run facts; the second
     /// runs the `.run` rules once the run's exports and aliases are known.
     public func run(paths: [String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LintResult {
-        let files = InputDiscovery.discover(paths)
+        run(files: InputDiscovery.discover(paths), progress: progress)
+    }
+
+    /// The same, on files already discovered (`RunPlan.files`).
+    public func run(files: [String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> LintResult {
         let steps = Parallel.Counter()
         let total = files.count * 2
         @Sendable func step() {
@@ -140,7 +151,7 @@ public struct Linter: Sendable {
 
         let moduleCount = modules.count
         let resolver = Deferred(SymbolResolver(kernel: kernel, run: RunExports(modules: modules),
-                                               runIsModuleTree: paths.contains(where: ModuleTree.isModuleTree)))
+                                               runIsModuleTree: mode == .tree))
         // The aliases are indexed on another thread while the other `.run` rules check every
         // module; the alias rules come after them, as a second half of the same parallel map.
         let aliases = Deferred<RunAliases>()
@@ -187,7 +198,7 @@ public struct Linter: Sendable {
         }
         diagnostics = configuration.apply(diagnostics)
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return LintResult(diagnostics: diagnostics, files: files.count, modules: moduleCount)
+        return LintResult(diagnostics: diagnostics, files: files.count, modules: moduleCount, mode: mode)
     }
 }
 

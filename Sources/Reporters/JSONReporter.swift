@@ -13,6 +13,12 @@ public struct JSONReporter: Sendable {
         let tool: Tool
         let diagnostics: [Entry]
         let summary: Summary
+        let run: RunInfo
+    }
+
+    /// How the run read its inputs (`RunPlan`): `modules` or `tree`.
+    struct RunInfo: Encodable {
+        let mode: String
     }
 
     struct Tool: Encodable {
@@ -59,7 +65,8 @@ public struct JSONReporter: Sendable {
             tool: Tool(name: "modlint", version: toolVersion),
             diagnostics: result.diagnostics.map(Entry.init),
             summary: Summary(files: result.files, modules: result.modules, unreadable: result.unreadable,
-                             errors: result.count(.error), warnings: result.count(.warning), notes: result.count(.note)))
+                             errors: result.count(.error), warnings: result.count(.warning), notes: result.count(.note)),
+            run: RunInfo(mode: result.mode.rawValue))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(document)

@@ -26,7 +26,8 @@ public struct SARIFReporter: Sendable {
             let fingerprint = SHA256.hex(occurrence == 1 ? key : key + "\u{1F}\(occurrence)")
             return Result(diagnostic: diagnostic, ruleIndex: index[diagnostic.code], fingerprint: fingerprint)
         }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules.map(Rule.init))), results: results)])
+        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules.map(Rule.init))), results: results,
+                                 properties: RunProperties(mode: result.mode.rawValue))])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(log), as: UTF8.self) + "\n"
@@ -62,6 +63,12 @@ public struct SARIFReporter: Sendable {
     struct Run: Encodable {
         let tool: Tool
         let results: [Result]
+        let properties: RunProperties
+    }
+
+    /// How the run read its inputs (`RunPlan`): `modules` or `tree`.
+    struct RunProperties: Encodable {
+        let mode: String
     }
 
     struct Tool: Encodable { let driver: Driver }

@@ -49,6 +49,7 @@ struct Modlint: ParsableCommand {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension ColourChoice: ExpressibleByArgument {}
+extension RunModeChoice: ExpressibleByArgument {}
 
 /// Which rules run, how severe they are, and what fails the run.
 struct RuleOptions: ParsableArguments {
@@ -112,8 +113,11 @@ struct Check: ParsableCommand {
     @Argument(help: "Module files and directories (walked recursively for *.ko).")
     var paths: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A kernel symbol table: Module.symvers, System.map, /proc/kallsyms, vmlinux or a module tree directory (repeatable; default: build/Module.symvers of a module tree given as input).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A kernel symbol table: Module.symvers, System.map, /proc/kallsyms, vmlinux, a kernel headers or build directory (KDIR: its Module.symvers) or a module tree directory. Repeatable: the kernel's table plus the Module.symvers of other external builds, as KBUILD_EXTRA_SYMBOLS (default: build/Module.symvers of an installed tree given as input).", valueName: "file"))
     var symbols: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("auto (default): a directory with depmod's files (modules.dep, modules.builtin*) is an installed tree, anything else (a kbuild M= directory) is not; tree: only the modules of the run provide module symbols, as with depmod; modules: every line of the symbol tables counts, as with modpost.", valueName: "mode"))
+    var mode: RunModeChoice = .auto
 
     @Option(name: .customLong("kernel-version"), help: "The target kernel: a release (6.1.0-50-amd64) or a whole vermagic string.")
     var kernelVersion: String?
@@ -148,22 +152,19 @@ struct Check: ParsableCommand {
         let targets = try outputs.targets()
         var baseline: Baseline?
         if let path = baselines.baseline { baseline = try Baseline.load(path: path) }
-        var sources = symbols
-        var target = kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown
-        if sources.isEmpty, let tree = ModuleTree.defaultSymbolTable(inputs: paths) {
-            if let symvers = tree.symvers {
-                printError("note: no --symbols given: using \(symvers), the symbol table of the module tree \(tree.tree)")
-                sources = [symvers]
-            }
-            // The directory name is the release only when it looks like one (6.1.0-50-amd64).
-            if !target.isKnown, let release = ModuleTree.release(of: tree.tree), release.first?.isNumber == true, release.contains(".") {
-                target = TargetKernel(release: release)
-            }
+        let plan: RunPlan
+        do {
+            plan = try RunPlan.make(inputs: paths, symbols: symbols, kernelVersion: kernelVersion, mode: mode)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.usage)
         }
+        for note in plan.notes { printError("note: \(note)") }
         func failed(_ error: SymbolTableError) -> ExitCode {
             printError("error: \(error)")
             return ExitCode(ExitStatus.usage)
         }
+        let sources = plan.symbolTables
         let linter: Linter
         let threads = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let timeout: Duration? = moduleTimeout > 0 ? .milliseconds(Int64(moduleTimeout * 1000)) : nil
@@ -176,18 +177,14 @@ struct Check: ParsableCommand {
             let kernel: KernelSymbolIndex
             do { kernel = try KernelSymbolIndex.load(paths: sources) } catch let error as SymbolTableError { throw failed(error) }
             linter = Linter(rules: Registry.all, kernel: kernel, configuration: configuration, jobs: threads,
-                            target: target, moduleTimeout: timeout)
+                            target: plan.target, mode: plan.mode, moduleTimeout: timeout)
         } else {
-            let sources = sources
             linter = Linter(rules: Registry.all, loadingKernel: {
                 do { return try KernelSymbolIndex.load(paths: sources) } catch {
                     loadFailure.error = error as? SymbolTableError ?? SymbolTableError(path: sources.first ?? "", line: nil, message: "\(error)")
                     return .empty
                 }
-            }, configuration: configuration, jobs: threads, target: target, moduleTimeout: timeout)
-        }
-        if sources.isEmpty {
-            printError("note: no --symbols given: imports are only resolved among the modules of this run, and U001 is not checked")
+            }, configuration: configuration, jobs: threads, target: plan.target, mode: plan.mode, moduleTimeout: timeout)
         }
         let environment = ProcessInfo.processInfo.environment
         var bar: ProgressBar?
@@ -196,7 +193,7 @@ struct Check: ParsableCommand {
         }
         var progress: (@Sendable (Int, Int) -> Void)?
         if let bar { progress = { done, total in bar.update(done: done, total: total) } }
-        var result = linter.run(paths: paths, progress: progress)
+        var result = linter.run(files: plan.files, progress: progress)
         bar?.finish()
         // A symbol table that could not be read ends the command as it would have before any
         // module was read: the findings made without it are not reported.
