@@ -90,15 +90,22 @@ public struct RunPlan: Sendable, Equatable {
         return FileManager.default.isReadableFile(atPath: symvers) ? symvers : path
     }
 
-    /// Decides the run. Throws when no module is found at all: a CI step that lints nothing
-    /// must not pass.
-    public static func make(inputs: [String], symbols: [String], kernelVersion: String? = nil,
-                            mode choice: RunModeChoice = .auto) throws(RunPlanError) -> RunPlan {
+    /// The module files under `inputs` (`InputDiscovery`); none at all is an error, for every
+    /// command that reads modules.
+    public static func discover(_ inputs: [String]) throws(RunPlanError) -> [String] {
         let files = InputDiscovery.discover(inputs)
         guard !files.isEmpty else {
             let named = inputs.isEmpty ? "the inputs" : inputs.joined(separator: ", ")
             throw RunPlanError("no modules found under \(named) (looked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz)")
         }
+        return files
+    }
+
+    /// Decides the run. Throws when no module is found at all: a CI step that lints nothing
+    /// must not pass.
+    public static func make(inputs: [String], symbols: [String], kernelVersion: String? = nil,
+                            mode choice: RunModeChoice = .auto) throws(RunPlanError) -> RunPlan {
+        let files = try discover(inputs)
         var notes: [String] = []
         let evidence = inputs.compactMap { input in installedTreeEvidence(input).map { (input, $0) } }
         let trees = evidence.map(\.0)
