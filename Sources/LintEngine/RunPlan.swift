@@ -1,5 +1,6 @@
 import Foundation
 import KernelSymbols
+import ModuleObject
 
 /// How a run reads the module lines of the kernel's symbol table.
 public enum RunMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -143,5 +144,21 @@ public struct RunPlan: Sendable, Equatable {
     private static func isDirectory(_ path: String) -> Bool {
         var flag: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+    }
+}
+
+/// The directory paths are reported relative to.
+public enum SourceRoot {
+    /// `--source-root` (relative to the current directory), else the checkout GitHub Actions
+    /// names (`GITHUB_WORKSPACE`: annotations and code scanning resolve paths against it, also
+    /// when the step runs in a subdirectory), else the current directory.
+    public static func resolve(option: String?, currentDirectory: String, environment: [String: String]) -> String {
+        if let option { return SourcePath.normalise(option.hasPrefix("/") ? option : currentDirectory + "/" + option) }
+        if let workspace = environment["GITHUB_WORKSPACE"], workspace.hasPrefix("/"),
+           SourcePath.normalise(currentDirectory) == SourcePath.normalise(workspace)
+            || SourcePath.relative(currentDirectory, to: workspace) != nil {
+            return SourcePath.normalise(workspace)
+        }
+        return currentDirectory
     }
 }

@@ -131,7 +131,7 @@ struct Check: ParsableCommand {
     var jobs: Int?
 
     @Option(name: .customLong("source-root"),
-            help: ArgumentHelp("Report module and source paths under DIR relative to it (default: the current directory).", valueName: "dir"))
+            help: ArgumentHelp("Report module and source paths under DIR relative to it (default: $GITHUB_WORKSPACE when the current directory is in it, else the current directory).", valueName: "dir"))
     var sourceRoot: String?
 
     @Option(name: .customLong("module-timeout"),
@@ -153,8 +153,8 @@ struct Check: ParsableCommand {
         var configuration = try rules.resolve()
         if requireDebugInfo { configuration.requireDebugInfo = true }
         try layout.apply(to: &configuration)
-        let cwd = FileManager.default.currentDirectoryPath
-        configuration.sourceRoot = sourceRoot.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
+        configuration.sourceRoot = SourceRoot.resolve(option: sourceRoot, currentDirectory: FileManager.default.currentDirectoryPath,
+                                                      environment: ProcessInfo.processInfo.environment)
         let targets = try outputs.targets()
         var baseline: Baseline?
         if let path = baselines.baseline { baseline = try Baseline.load(path: path) }
