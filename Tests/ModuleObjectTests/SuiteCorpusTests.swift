@@ -97,4 +97,21 @@ import Testing
 
     @Test(.enabled(if: CorpusTrees.suite("sid", "amd64") != nil, Self.absent("sid amd64")))
     func sidAmd64LintsWithoutErrors() throws { try Self.expectNoErrors("sid", "amd64") }
+
+    /// sid's Rust PHY driver qt2025 against a symbol table without the kernel crate's exports:
+    /// its U001 messages name the imports demangled, `symbol` keeps them mangled.
+    @Test(.enabled(if: CorpusTrees.suite("sid", "amd64") != nil, Self.absent("sid amd64")))
+    func rustImportsAreNamedDemangled() throws {
+        let tree = try #require(CorpusTrees.suite("sid", "amd64"))
+        let qt2025 = try #require(CorpusTrees.modules(under: tree.modulesDirectory).first { $0.hasSuffix("/qt2025.ko.xz") })
+        let dir = try Fixtures.scratchDirectory("rust-qt2025")
+        defer { Fixtures.removeScratchDirectory(dir) }
+        try "0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n".write(toFile: dir + "/Module.symvers", atomically: true, encoding: .utf8)
+        let result = try Fixtures.lint([qt2025], symbols: dir + "/Module.symvers", select: ["U001"])
+        #expect(result.unreadable == 0)
+        let register = try #require(result.diagnostics.first { $0.symbol == "_RNvMs3_NtNtCsdJ13ReMSUMg_6kernel3net3phyNtB5_12Registration8register" })
+        #expect(register.symbolDemangled == "<kernel::net::phy::Registration>::register")
+        #expect(register.message.hasPrefix("'<kernel::net::phy::Registration>::register' is undefined"))
+        #expect(result.diagnostics.allSatisfy { !$0.message.contains("_RNv") })
+    }
 }
