@@ -14,8 +14,8 @@ public struct ModuleRestrictedSymbol: Rule {
             matches the module's name against the comma-separated patterns (each a name or a prefix \
             ending in *, with - and _ taken as equal). A module that matches none is refused the \
             symbol: "<mod>: module uses symbol (<sym>) from namespace module:a,b-*, but does not \
-            import it." and "Unknown symbol <sym> (err -22)"; CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS \
-            does not help. A module: namespace cannot be imported either: MODULE_IMPORT_NS("module:...") \
+            import it." and "Unknown symbol <sym> (err -22)", as for a missing namespace import (a kernel \
+            with CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS only warns). A module: namespace cannot be imported either: MODULE_IMPORT_NS("module:...") \
             makes the load fail with "module tries to import module namespace" (-EPERM), and modpost \
             stops the build ("explicitly importing namespace ... is not allowed"). modpost reports a \
             module outside the list as a missing namespace import; it compares names without folding \
@@ -34,6 +34,10 @@ public struct ModuleRestrictedSymbol: Rule {
             RuleExample(fixture: "linux-7.2-amd64/fx_friend.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
                         symbols: "linux-7.2-amd64/Module.symvers", expected: []),
             RuleExample(fixture: "linux-7.2-amd64/fx-glob-friend.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: []),
+            RuleExample(fixture: "mutants/fx_ns_user-modns.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: ["module:fx_friend"]),
+            RuleExample(fixture: "linux-7.2-amd64/fx_ns_user.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
                         symbols: "linux-7.2-amd64/Module.symvers", expected: []),
         ])
 

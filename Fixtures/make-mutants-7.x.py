@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Extended-modversions cases no modpost writes, derived from
-linux-7.2-amd64/fx_ext_user.ko (built by build-7.x.sh with modpost -m -b -x) by
-editing bytes in place. Run after build-7.x.sh; the outputs are committed.
+"""7.x cases no modpost writes (it refuses them or never produces them), derived
+from the linux-7.2-amd64 fixtures (built by build-7.x.sh) by editing bytes in
+place. Run after build-7.x.sh; the outputs are committed.
 
   fx_ext_user-basic-crc.ko   the __versions CRC of fx_plain changed; the
                              extended table keeps the right one. The loader
@@ -12,12 +12,19 @@ editing bytes in place. Run after build-7.x.sh; the outputs are committed.
   fx_ext_user-ext-name.ko    fx_plain renamed fx_plaiN in __version_ext_names;
                              __versions still has it. The loader does not fall
                              back: "no extended symbol version": U005.
+  fx_ns_user-modns.ko        fx_ns_user.ko whose description= entry is replaced
+                             by import_ns=module:fx_friend (NUL-padded): an
+                             explicit import of a module namespace, which
+                             modpost refuses ('explicitly importing namespace
+                             "module:fx_friend" is not allowed') and the loader
+                             too (-EPERM): U009.
 """
 import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "linux-7.2-amd64", "fx_ext_user.ko")
+NS_USER = os.path.join(HERE, "linux-7.2-amd64", "fx_ns_user.ko")
 OUT = os.path.join(HERE, "mutants")
 WRONG_CRC = 0x0BADC0DE
 
@@ -68,6 +75,13 @@ def main():
     at = bytes(data[offset:offset + size]).index(b"\0fx_plain\0") + 1
     data[offset + at:offset + at + 8] = b"fx_plaiN"
     open(os.path.join(OUT, "fx_ext_user-ext-name.ko"), "wb").write(data)
+
+    data = bytearray(open(NS_USER, "rb").read())
+    old = b"description=modlint fixture: imports FX_NS and uses fx_in_ns\0"
+    new = b"import_ns=module:fx_friend"
+    at = data.index(old)
+    data[at:at + len(old)] = new + b"\0" * (len(old) - len(new))
+    open(os.path.join(OUT, "fx_ns_user-modns.ko"), "wb").write(data)
 
 
 if __name__ == "__main__":
