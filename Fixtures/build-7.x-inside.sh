@@ -15,6 +15,7 @@ JOBS=${JOBS:-2}
 die() { echo "build-7.x-inside.sh: error: $*" >&2; exit 1; }
 note() { echo "build-7.x-inside.sh: $*" >&2; }
 [ -f "$KDIR/Module.symvers" ] || die "no Module.symvers in $KDIR"
+SECTION_DIRS="fx_exitref fx_initref fx_noexit"
 rm -rf "$OUT" "$B/work"
 mkdir -p "$OUT/modpost" "$B/work"
 
@@ -89,6 +90,20 @@ refused fx_stranger "s|^\\(.*${tab}fx_for_friends${tab}.*${tab}module:.*\\)\$|\\
 refused fx_kflag_prop "s|^\\(.*${tab}fx_gpl_only${tab}[^${tab}]*${tab}\\)EXPORT_SYMBOL_GPL|\\1EXPORT_SYMBOL|"
 refused fx_ns_nouser "s|^\\(.*${tab}fx_in_ns${tab}[^${tab}]*${tab}[^${tab}]*${tab}\\)FX_NS\$|\\1|"
 
+# ------------------------------------------------------------- section mismatches
+# The 6.1/6.12 sources of the section-reference cases, unchanged, each in its own M= dir.
+# Debian's CONFIG_SECTION_MISMATCH_WARN_ONLY=y makes modpost warn and go on; its warnings
+# are the oracle.
+for name in $SECTION_DIRS; do
+	rel=Fixtures/src/$name
+	dir=$(fresh "$name")
+	note "building $name"
+	kbuild "$dir" "$rel" "$B/work/$name.log" ||
+		{ cat "$B/work/$name.log" >&2; die "build of $name failed"; }
+	modpost_lines "$B/work/$name.log" "$dir" "$rel" "$name"
+	cp "$dir/$name.ko" "$OUT/"
+done
+
 # ------------------------------------------------------------- extended modversions
 # Debian's 7.x kernels have CONFIG_MODVERSIONS off. fx_ext_user is built with
 # the three modversions options set on make's command line, so kbuild runs its
@@ -136,6 +151,7 @@ rel_ver=${KDIR#/usr/src/linux-headers-}
 	echo "KCFLAGS: -ffile-prefix-map=<build dir>=Fixtures/src/<dir>"
 	echo "accepted by modpost: $accepted"
 	echo "refused by modpost, built against an edited Module.symvers: fx_stranger fx_kflag_prop fx_ns_nouser"
+	echo "section references (sources shared with 6.1 and 6.12): $SECTION_DIRS"
 	echo "extended modversions (modpost -m -b -x): fx_ext_user"
 	echo
 	echo "# sha256"

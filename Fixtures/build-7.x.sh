@@ -39,7 +39,8 @@ fi
 
 rm -rf "$CHROOT/build"
 mkdir -p "$CHROOT/build/src"
-cp -a "$HERE/src/fx_modexports" "$HERE/src/fx_extversions" "$CHROOT/build/src/"
+cp -a "$HERE/src/fx_modexports" "$HERE/src/fx_extversions" "$HERE/src/fx_exitref" "$HERE/src/fx_initref" \
+	"$HERE/src/fx_noexit" "$CHROOT/build/src/"
 cp "$HERE/build-7.x-inside.sh" "$CHROOT/build/"
 echo "$SUITE" >"$CHROOT/build/suite"
 # objtool reads /proc/self/limits.
