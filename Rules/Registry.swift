@@ -12,6 +12,7 @@ public enum Registry {
         ExportedTwice(),
         UnusedNamespaceImport(),
         DependsMismatch(),
+        ModuleRestrictedSymbol(),
         MissingLicense(),
         VermagicMismatch(),
         ModuleNameTooLong(),

@@ -8,7 +8,10 @@ public struct GPLOnlySymbol: Rule {
         rationale: """
             The loader hides GPL-only exports from modules whose license is not GPL-compatible, so \
             the load fails with "Unknown symbol". modpost refuses to build such a module: \
-            "GPL-incompatible module <mod>.ko uses GPL-only symbol '<sym>'".
+            "GPL-incompatible module <mod>.ko uses GPL-only symbol '<sym>'". Up to 7.0 a GPL-only \
+            export sits in __ksymtab_gpl; since 7.1 every export is in __ksymtab and bit 0 of its \
+            byte in __kflagstab marks it GPL-only (a module's __ksymtab_gpl is then ignored). \
+            EXPORT_SYMBOL_FOR_MODULES() exports are GPL-only too.
             """,
         fix: "Use a GPL-compatible MODULE_LICENSE(), or stop using the GPL-only symbol.",
         kernelVersions: "all",
@@ -20,6 +23,10 @@ public struct GPLOnlySymbol: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_importer.ko", alongside: ["linux-6.1-amd64/fx_exporter.ko"],
                         symbols: "linux-6.1-amd64/Module.symvers", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
+            RuleExample(fixture: "linux-7.2-amd64/fx_kflag_prop.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: ["fx_gpl_only"]),
+            RuleExample(fixture: "linux-7.2-amd64/fx_friend.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: []),
         ])
 
     public static let scope = RuleScope.run

@@ -12,7 +12,9 @@ public struct NamespaceNotImported: Rule {
             namespace (an import_ns= entry in .modinfo). The loader refuses the symbol otherwise: \
             "<mod>: module uses symbol (<sym>) from namespace <ns>, but does not import it." and \
             "Unknown symbol <sym> (err -22)", unless the kernel has \
-            CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS. modpost fails the build the same way.
+            CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS. modpost fails the build the same way. \
+            The module:<names> namespaces of EXPORT_SYMBOL_FOR_MODULES() (6.16+) are not imported but \
+            granted by module name: U009 checks them.
             """,
         fix: "Add MODULE_IMPORT_NS(NS) to the module (since 6.13 the argument is a string literal: MODULE_IMPORT_NS(\"NS\")).",
         kernelVersions: "5.4 and later (symbol namespaces)",
@@ -20,6 +22,14 @@ public struct NamespaceNotImported: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_ns_missing.ko", symbols: "linux-6.1-amd64/Module.symvers",
                         expected: ["crypto_cipher_setkey", "usb_stor_sense_invalidCDB"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_ns_import.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
+            RuleExample(fixture: "linux-7.2-amd64/fx_ns_nouser.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: ["fx_in_ns"]),
+            RuleExample(fixture: "linux-7.2-amd64/fx_ns_user.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: []),
+            RuleExample(fixture: "linux-7.2-amd64/fx_friend.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: []),
+            RuleExample(fixture: "linux-7.2-amd64/fx_stranger.ko", alongside: ["linux-7.2-amd64/fx_modexp.ko"],
+                        symbols: "linux-7.2-amd64/Module.symvers", expected: []),
         ])
 
     public static let scope = RuleScope.run
@@ -31,7 +41,10 @@ public struct NamespaceNotImported: Rule {
         let imported = Set(module.modinfo.values("import_ns"))
         return context.resolvedImports.compactMap { resolved in
             let symbol = resolved.symbol
-            guard let provider = resolved.provider, let namespace = provider.namespace, !imported.contains(namespace) else { return nil }
+            // A module: namespace (EXPORT_SYMBOL_FOR_MODULES, 6.16+) is never imported: the loader
+            // matches the importer's name against it instead (U009).
+            guard let provider = resolved.provider, let namespace = provider.namespace, !imported.contains(namespace),
+                  !ModuleNamespace.isModuleNamespace(namespace) else { return nil }
             return context.importDiagnostic(
                 Self.description,
                 "module uses symbol (\(symbol.name)) from namespace \(namespace), but does not import it (exported by \(provider.ownerDescription))",

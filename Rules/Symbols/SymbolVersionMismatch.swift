@@ -6,23 +6,32 @@ import ModuleObject
 public struct SymbolVersionMismatch: Rule {
     public static let description = RuleDescription(
         code: "U004", name: "symbol-version-mismatch", defaultSeverity: .error,
-        summary: "The CRC of an import in __versions differs from the CRC the kernel or the providing module exports.",
+        summary: "The CRC of an import in __versions (or the extended __version_ext_crcs) differs from the CRC the kernel or the providing module exports.",
         rationale: """
             With CONFIG_MODVERSIONS the loader compares, for every symbol it resolves, the CRC the \
             module was built with (its __versions table, computed from the headers it was compiled \
             against) with the CRC the provider publishes in __kcrctab. A difference means the symbol's \
             type signature changed: the load fails with "<mod>: disagrees about version of symbol \
             <sym>" and "Unknown symbol <sym> (err -22)". module_layout, which stands for struct module \
-            itself, is checked first. depmod -e -E reports the same as "disagrees about version".
+            itself, is checked first. depmod -e -E reports the same as "disagrees about version". \
+            Since 6.14 a module built with CONFIG_EXTENDED_MODVERSIONS also has __version_ext_crcs and \
+            __version_ext_names, which list every import whatever the length of its name; the loader \
+            then compares against those alone and ignores __versions.
             """,
         fix: "Rebuild the module against the headers (and Module.symvers) of the kernel it is meant to load into.",
-        kernelVersions: "all kernels built with CONFIG_MODVERSIONS",
+        kernelVersions: "all kernels built with CONFIG_MODVERSIONS; the extended tables from 6.14",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", symbols: "symtabs/crc-mismatch-6.1-amd64.symvers",
                         expected: ["_printk", "module_layout"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", symbols: "linux-6.1-amd64/Module.symvers", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_importer.ko", alongside: ["linux-6.1-amd64/fx_exporter.ko"],
                         symbols: "linux-6.1-amd64/Module.symvers", expected: []),
+            RuleExample(fixture: "linux-7.2-amd64/fx_ext_user.ko", symbols: "symtabs/ext-crc-mismatch-7.2-amd64.symvers",
+                        expected: ["fx_exported_symbol_with_a_name_longer_than_a_versions_entry"]),
+            RuleExample(fixture: "linux-7.2-amd64/fx_ext_user.ko", symbols: "linux-7.2-amd64/fx_modexp-crcs.symvers", expected: []),
+            RuleExample(fixture: "mutants/fx_ext_user-ext-crc.ko", symbols: "linux-7.2-amd64/fx_modexp-crcs.symvers",
+                        expected: ["fx_plain"]),
+            RuleExample(fixture: "mutants/fx_ext_user-basic-crc.ko", symbols: "linux-7.2-amd64/fx_modexp-crcs.symvers", expected: []),
         ])
 
     public static let scope = RuleScope.run
@@ -38,7 +47,7 @@ public struct SymbolVersionMismatch: Rule {
             return context.importDiagnostic(
                 Self.description,
                 "disagrees about version of symbol \(name): the module was built against CRC \(hex(recorded)), \(provider.ownerDescription) exports it with CRC \(hex(UInt64(crc)))",
-                symbol: name, section: SectionNames.versions)
+                symbol: name, section: versions.section)
         }
         var found: [Diagnostic] = []
         var matched = 0
@@ -62,17 +71,24 @@ public struct SymbolVersionMismatch: Rule {
     }
 }
 
-/// A module's `__versions` by name (the first entry of a name wins, as the loader's lookup
-/// finds it), built once for the two rules that read it.
+/// The CRCs the loader's check_version compares, by name (the first entry of a name wins, as
+/// its lookup finds it), built once for the two rules that read them: the extended table
+/// (`__version_ext_crcs`/`__version_ext_names`, 6.14+) when the module has one, else
+/// `__versions`. The loader never falls back from the extended table to `__versions`.
 struct VersionTable: Sendable {
     let crcOf: [String: UInt64]
+    let isExtended: Bool
+
+    /// The section a finding points at.
+    var section: String { isExtended ? "__version_ext_crcs" : SectionNames.versions }
 
     static func of(_ context: ModuleContext) -> VersionTable {
         context.shared(VersionTable.self) {
+            let versions = context.module.versionsTheLoaderChecks
             var crcOf: [String: UInt64] = [:]
-            crcOf.reserveCapacity(context.module.versions.count)
-            for version in context.module.versions.reversed() { crcOf[version.name] = version.crc }
-            return VersionTable(crcOf: crcOf)
+            crcOf.reserveCapacity(versions.count)
+            for version in versions.reversed() { crcOf[version.name] = version.crc }
+            return VersionTable(crcOf: crcOf, isExtended: context.module.extendedVersions != nil)
         }
     }
 }

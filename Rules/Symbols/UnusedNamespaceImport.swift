@@ -34,7 +34,9 @@ public struct UnusedNamespaceImport: Rule {
         let used = Set(module.imports.compactMap { context.resolver.resolve($0.name, importer: module.path)?.namespace })
         var seen = Set<String>()
         return imported.compactMap { namespace in
-            guard seen.insert(namespace).inserted, !used.contains(namespace) else { return nil }
+            // An import of a module: namespace is refused outright (U009), not merely unused.
+            guard seen.insert(namespace).inserted, !used.contains(namespace),
+                  !ModuleNamespace.isModuleNamespace(namespace) else { return nil }
             return context.diagnostic(
                 Self.description,
                 "MODULE_IMPORT_NS(\(namespace)) is unused: no symbol the module uses is exported in namespace \(namespace)",

@@ -9,6 +9,9 @@ public struct ModuleObject: Sendable {
     public private(set) var relocationSections: [RelocationSection]
     public let modinfo: ModuleInfo
     public let versions: [SymbolVersion]
+    /// `__version_ext_crcs` + `__version_ext_names` (6.14+), nil when the module has neither.
+    /// When present, the loader checks CRCs against these alone (see `versionsTheLoaderChecks`).
+    public let extendedVersions: [SymbolVersion]?
     public let exports: [ExportedSymbol]
     public let thisModule: ThisModule?
     /// A module signature (`~Module signature appended~`) follows the ELF data.
@@ -70,7 +73,8 @@ public struct ModuleObject: Sendable {
 
     public init(path: String, identity: ElfIdentity, fileSize: UInt64, sections: [Section], symbols: [Symbol],
                 relocationSections: [RelocationSection], modinfo: ModuleInfo, versions: [SymbolVersion],
-                exports: [ExportedSymbol], thisModule: ThisModule?, isSigned: Bool, deviceTables: [DeviceTable] = []) {
+                exports: [ExportedSymbol], thisModule: ThisModule?, isSigned: Bool, deviceTables: [DeviceTable] = [],
+                extendedVersions: [SymbolVersion]? = nil) {
         self.path = path
         self.identity = identity
         self.fileSize = fileSize
@@ -87,6 +91,7 @@ public struct ModuleObject: Sendable {
         self.relocationSections = relocationSections
         self.modinfo = modinfo
         self.versions = versions
+        self.extendedVersions = extendedVersions
         self.exports = exports
         self.thisModule = thisModule
         self.isSigned = isSigned
@@ -135,6 +140,7 @@ public struct ModuleObject: Sendable {
             let versions = try SymbolVersion.parse(
                 sections.first { $0.name == SectionNames.versions }.flatMap(image.contents(of:)),
                 pointerSize: image.identity.pointerSize)
+            let extendedVersions = try SymbolVersion.parseExtended(sections: sections, contents: image.contents(of:))
             let exports = ExportedSymbol.find(symbols: symbols, sections: sections, contents: image.contents(of:))
             let thisModule = ThisModule.find(sections: sections, symbols: symbols, relocations: relocations,
                                              identity: image.identity, contents: image.contents(of:))
@@ -146,8 +152,13 @@ public struct ModuleObject: Sendable {
             return ModuleObject(
                 path: path, identity: image.identity, fileSize: UInt64(image.file.count), sections: sections,
                 symbols: symbols, relocationSections: relocations, modinfo: modinfo, versions: versions,
-                exports: exports, thisModule: thisModule, isSigned: signed, deviceTables: deviceTables)
+                exports: exports, thisModule: thisModule, isSigned: signed, deviceTables: deviceTables,
+                extendedVersions: extendedVersions)
         }
     }
+
+    /// The table check_version reads (6.14+): the extended one when the module has it (even
+    /// empty: the loader then finds no entry and does not fall back), else `__versions`.
+    public var versionsTheLoaderChecks: [SymbolVersion] { extendedVersions ?? versions }
 }
 

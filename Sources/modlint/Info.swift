@@ -63,6 +63,22 @@ struct InfoReport: Encodable {
         }
     }
 
+    /// One EXPORT_SYMBOL*: its license, namespace (or the modules it is exported for), CRC.
+    struct Export: Encodable {
+        let name: String
+        let gplOnly: Bool
+        let namespace: String?
+        let onlyForModules: [String]?
+        let crc: String?
+        let flags: UInt8?
+
+        enum CodingKeys: String, CodingKey {
+            case name, namespace, crc, flags
+            case gplOnly = "gpl_only"
+            case onlyForModules = "only_for_modules"
+        }
+    }
+
     let path: String
     let name: String
     let elf: String
@@ -70,12 +86,17 @@ struct InfoReport: Encodable {
     let deviceTables: [Table]
     let moduleAliases: [String]
     let aliasesMatchModinfo: Bool
+    let exports: [Export]
+    /// Entries of `__versions`, and of the extended tables (nil: none).
+    let versions: Int
+    let extendedVersions: Int?
 
     enum CodingKeys: String, CodingKey {
-        case path, name, elf, vermagic
+        case path, name, elf, vermagic, exports, versions
         case deviceTables = "device_tables"
         case moduleAliases = "module_alias"
         case aliasesMatchModinfo = "aliases_match_modinfo"
+        case extendedVersions = "extended_versions"
     }
 
     init(_ module: ModuleObject) {
@@ -84,6 +105,15 @@ struct InfoReport: Encodable {
         let identity = module.identity
         elf = "\(identity.elfClass == .elf64 ? "64" : "32")-bit \(identity.byteOrder == .little ? "little" : "big")-endian \(identity.machine)"
         vermagic = module.modinfo.vermagic
+        exports = module.exports.map { export in
+            let patterns = export.onlyForModules
+            return Export(name: export.name, gplOnly: export.isGPLOnly, namespace: export.namespace,
+                          onlyForModules: patterns.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
+                          crc: export.crc.map { "0x" + String(repeating: "0", count: 8 - String($0, radix: 16).count) + String($0, radix: 16) },
+                          flags: export.flags)
+        }
+        versions = module.versions.count
+        extendedVersions = module.extendedVersions?.count
         let comparison = AliasComparison(module: module)
         moduleAliases = comparison.fromSources
         aliasesMatchModinfo = comparison.agrees
@@ -131,6 +161,22 @@ struct InfoReport: Encodable {
         }
         if !moduleAliases.isEmpty {
             out += "\n  MODULE_ALIAS(): \(moduleAliases.joined(separator: " "))\n"
+        }
+        if !exports.isEmpty {
+            out += "\n  exports: \(exports.count)\n"
+            for export in exports {
+                var facts = [export.gplOnly ? "GPL-only" : "any license"]
+                if let modules = export.onlyForModules {
+                    facts.append("only for modules \(modules.joined(separator: ","))")
+                } else if let namespace = export.namespace {
+                    facts.append("namespace \(namespace)")
+                }
+                if let crc = export.crc { facts.append("crc \(crc)") }
+                out += "    \(export.name) (\(facts.joined(separator: ", ")))\n"
+            }
+        }
+        if let extendedVersions {
+            out += "\n  symbol versions: \(extendedVersions) extended (__version_ext_crcs, checked by the loader), \(versions) in __versions\n"
         }
         out += "\n  derived aliases \(aliasesMatchModinfo ? "match" : "DO NOT match") the alias= lines modpost wrote into .modinfo\n"
         return out

@@ -203,7 +203,7 @@ import Testing
         let rules = try Self.modlint("rules")
         #expect(rules.status == 0)
         let codes = rules.stdout.split(separator: "\n").map { String($0.prefix(4)) }
-        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "D006", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006", "Z001", "Z002"])
+        #expect(codes == ["D001", "D002", "D003", "D004", "D005", "D006", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "U009", "X001", "X002", "X003", "X004", "X005", "X006", "Z001", "Z002"])
         let explain = try Self.modlint("explain", "u001")
         #expect(explain.status == 0)
         #expect(explain.stdout.hasPrefix("U001 unresolved-symbol (error)\n"))

@@ -50,3 +50,36 @@ import Testing
         #expect(run.stderr.contains("cannot read Fixtures/broken/not-elf.ko"))
     }
 }
+
+/// `modlint info` on a 7.x exporter: every export with its license, namespace or the modules
+/// it is exported for; the extended symbol versions of an importer.
+@Suite struct InfoExportsTests {
+    @Test func exportsShowTheirRestriction() throws {
+        let run = try CommandLineTests.modlint("info", "Fixtures/linux-7.2-amd64/fx_modexp.ko")
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("""
+
+              exports: 5
+                fx_exported_symbol_with_a_name_longer_than_a_versions_entry (any license)
+                fx_for_friends (GPL-only, only for modules fx_friend,fx-glob-*)
+                fx_gpl_only (GPL-only)
+                fx_in_ns (GPL-only, namespace FX_NS)
+                fx_plain (any license)
+
+            """))
+        let json = try CommandLineTests.modlint("info", "Fixtures/linux-7.2-amd64/fx_modexp.ko", "--format", "json")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let exports = try #require(object["exports"] as? [[String: Any]])
+        let friends = try #require(exports.first { $0["name"] as? String == "fx_for_friends" })
+        #expect(friends["only_for_modules"] as? [String] == ["fx_friend", "fx-glob-*"])
+        #expect(friends["namespace"] as? String == "module:fx_friend,fx-glob-*")
+        #expect(friends["gpl_only"] as? Bool == true && friends["flags"] as? Int == 1)
+        #expect(object["extended_versions"] == nil)
+    }
+
+    @Test func extendedVersionsAreCounted() throws {
+        let run = try CommandLineTests.modlint("info", "Fixtures/linux-7.2-amd64/fx_ext_user.ko")
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("\n  symbol versions: 6 extended (__version_ext_crcs, checked by the loader), 5 in __versions\n"))
+    }
+}

@@ -123,7 +123,7 @@ import Testing
         let json = try Self.run(["rules", "--format", "json"])
         #expect(json.status == 0)
         let array = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]])
-        #expect(array.map { $0["code"] ?? "" } == ["D001", "D002", "D003", "D004", "D005", "D006", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "X001", "X002", "X003", "X004", "X005", "X006", "Z001", "Z002"])
+        #expect(array.map { $0["code"] ?? "" } == ["D001", "D002", "D003", "D004", "D005", "D006", "E001", "M001", "M003", "M005", "M006", "O001", "O002", "U001", "U002", "U003", "U004", "U005", "U006", "U007", "U008", "U009", "X001", "X002", "X003", "X004", "X005", "X006", "Z001", "Z002"])
         let dir = try Fixtures.scratchDirectory("rule-pages")
         #expect(try Self.run(["rules", "--markdown", dir]).status == 0)
         for name in try FileManager.default.contentsOfDirectory(atPath: dir) {

@@ -74,3 +74,15 @@ import Testing
         #expect(resolver.resolve("nowhere", importer: "x.ko") == nil)
     }
 }
+
+/// Module.symvers of 6.16+ records an EXPORT_SYMBOL_FOR_MODULES export as GPL-only with the
+/// namespace `module:<patterns>` (modpost's own output for the 7.2 fixture exporter).
+@Suite struct ModuleRestrictedSymversTests {
+    @Test func moduleNamespaceIsTheFifthColumn() throws {
+        let exports = try ModuleSymvers.load(path: Fixtures.path("linux-7.2-amd64/fx_modexp.symvers"))
+        let friends = try #require(exports.first { $0.name == "fx_for_friends" })
+        #expect(friends == KernelExport(name: "fx_for_friends", crc: nil, owner: "fx_modexp", isGPLOnly: true,
+                                        namespace: "module:fx_friend,fx-glob-*"))
+        #expect(ModuleNamespace.patterns(of: friends.namespace) == "fx_friend,fx-glob-*")
+    }
+}

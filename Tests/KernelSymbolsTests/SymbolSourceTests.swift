@@ -108,6 +108,20 @@ import Testing
         #expect(index.recordsNamespaces)
     }
 
+    /// Fixtures/src/vmlinux-synthetic/vmlinux-7.1.c: 7.1's single __ksymtab with the GPL-only
+    /// bit in __kflagstab, by label and (for fx_kvm_only) by index; a module: namespace.
+    @Test func a7_1VmlinuxTakesGPLOnlyFromItsFlags() throws {
+        let path = Fixtures.path("symtabs/vmlinux-synthetic-7.1")
+        let index = try KernelSymbolIndex.load(paths: [path])
+        #expect(index.count == 3)
+        #expect(index.lookup("fx_plain") == KernelExport(name: "fx_plain", crc: nil, owner: "vmlinux", isGPLOnly: false, namespace: nil))
+        #expect(index.lookup("fx_gpl") == KernelExport(name: "fx_gpl", crc: nil, owner: "vmlinux", isGPLOnly: true, namespace: "FX_NS"))
+        #expect(index.lookup("fx_kvm_only") == KernelExport(name: "fx_kvm_only", crc: nil, owner: "vmlinux", isGPLOnly: true,
+                                                             namespace: "module:kvm,kvm-amd"))
+        let image = try KernelImage.load(path: path)
+        #expect(image.exports.map(\.flags) == [1, 1, 0])
+    }
+
     @Test func systemMapIndexHasExportsButNoNamespaces() throws {
         let map = try Self.write("ffffffff81000000 T _text\nffffffff82a0b0c8 r __ksymtab_foo\n", name: "System.map")
         let index = try KernelSymbolIndex.load(paths: [map])

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modlint fixture fx_friend (7.x): uses fx_for_friends, exported for it by name; and fx_gpl_only, fx_plain
+ */
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+
+extern int fx_for_friends(int x);
+extern int fx_gpl_only(int x);
+extern int fx_plain(int x);
+
+static noinline int fx_use(void)
+{
+	return fx_for_friends(1) + fx_gpl_only(2) + fx_plain(3);
+}
+
+static int __init fx_init(void)
+{
+	pr_info("fx_friend: %d\n", fx_use());
+	return 0;
+}
+
+static void __exit fx_exit(void)
+{
+	pr_info("fx_friend: unloaded\n");
+}
+
+module_init(fx_init);
+module_exit(fx_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("modlint fixture: uses fx_for_friends, exported for it by name; and fx_gpl_only, fx_plain");
