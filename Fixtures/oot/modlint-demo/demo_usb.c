@@ -21,7 +21,7 @@ static const struct usb_device_id demo_usb_ids[] = {
 };
 MODULE_DEVICE_TABLE(usb, demo_usb_ids);
 
-static void __exit demo_usb_release_all(void)
+static noinline void __exit demo_usb_release_all(void)
 {
 	pr_info("demo_usb: released\n");
 }
