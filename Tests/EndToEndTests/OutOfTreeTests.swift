@@ -8,20 +8,22 @@ import Testing
 /// scripts/oracle-dkms built them against Debian's 6.1.0-50-amd64 headers (with modules.order
 /// and Module.symvers, the build path written as the committed one), and
 /// Fixtures/oot/expected/<stage>.txt what the recipe's lint step printed and exited with.
-/// These tests lint the committed directories without rebuilding; DkmsOracleTests rebuilds them.
+/// These tests lint the committed directories as the recipe does, without rebuilding, against
+/// the fixtures' copy of the headers' Module.symvers; DkmsOracleTests rebuilds them.
 @Suite struct OutOfTreeTests {
-    static let symbols = CommandLineTests.symbols
+    static let symbols = Fixtures.packageRoot + "/" + CommandLineTests.symbols
 
-    /// An expected record: its exit codes line and the lint lines, `<build>` replaced.
+    /// An expected record: its exit codes line and the lint lines (the build directory written
+    /// `<build>`).
     struct Record {
         let header: String
         let lines: [String]
 
-        init(stage: String, build: String) throws {
+        init(stage: String) throws {
             let text = try String(contentsOfFile: Fixtures.path("oot/expected/\(stage).txt"), encoding: .utf8)
             var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
             header = lines.removeFirst()
-            self.lines = lines.map { $0.replacingOccurrences(of: "<build>", with: build) }
+            self.lines = lines
         }
 
         /// The number after `label exit ` in the header.
@@ -31,12 +33,22 @@ import Testing
         }
     }
 
+    /// modlint as the recipe's lint target runs it: in the M= directory, which it is given by
+    /// its absolute path ($(CURDIR)); the directory written `<build>` in the output lines.
+    static func lintAsTheRecipe(_ build: String, _ arguments: [String]) throws -> (status: Int32, lines: [String], stderr: String) {
+        let dir = Fixtures.path("oot/" + build)
+        let run = try CommandLineTests.modlint(["check"] + arguments.map { $0.replacingOccurrences(of: "<build>", with: dir) }
+                                               + ["--format", "gcc"], in: dir)
+        let lines = run.stdout.split(separator: "\n").map { $0.replacingOccurrences(of: dir, with: "<build>") }
+        return (run.status, lines, run.stderr)
+    }
+
     @Test func theRecipesLintStepOnTheMDirectoryGivesTheRecordedFindings() throws {
-        let record = try Record(stage: "kbuild", build: "Fixtures/oot/build")
+        let record = try Record(stage: "kbuild")
         #expect(record.header == "# kbuild: make exit 0, modlint exit 0")
-        let run = try CommandLineTests.modlint("check", "Fixtures/oot/build", "--symbols", Self.symbols, "--format", "gcc")
+        let run = try Self.lintAsTheRecipe("build", ["<build>", "--symbols", Self.symbols])
         #expect(run.status == record.exit("modlint"))
-        #expect(run.stdout.split(separator: "\n").map(String.init) == record.lines, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.lines == record.lines, "\(run.stderr)")
         // The one finding is demo_usb's hand-set owner; the imports from demo_core (same
         // directory) and usbcore (the headers' Module.symvers) resolve.
         #expect(record.lines.count == 1)
@@ -44,31 +56,30 @@ import Testing
     }
 
     @Test func anExitReferenceFailsTheRecipesLintStep() throws {
-        let record = try Record(stage: "kbuild-exitref", build: "Fixtures/oot/build-exitref")
+        let record = try Record(stage: "kbuild-exitref")
         #expect(record.header == "# kbuild-exitref: make exit 2, modlint exit 1")
-        let run = try CommandLineTests.modlint("check", "Fixtures/oot/build-exitref", "--symbols", Self.symbols, "--format", "gcc")
+        let run = try Self.lintAsTheRecipe("build-exitref", ["<build>", "--symbols", Self.symbols])
         #expect(run.status == 1)
-        #expect(run.stdout.split(separator: "\n").map(String.init) == record.lines, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.lines == record.lines, "\(run.stderr)")
         #expect(record.lines.filter { $0.contains(": error: ") && $0.contains("[X001]") }.count == 1)
     }
 
     /// The KBUILD_EXTRA_SYMBOLS case: demo_usb linted alone needs demo_core's Module.symvers
     /// beside the kernel's; without it demo_count_event is undefined.
     @Test func aSecondSymbolTableResolvesTheFirstStagesExports() throws {
-        let alone = try CommandLineTests.modlint("check", "Fixtures/oot/build/demo_usb.ko", "--symbols", Self.symbols, "--format", "gcc")
+        let record = try Record(stage: "kbuild")
+        let alone = try Self.lintAsTheRecipe("build", ["<build>/demo_usb.ko", "--symbols", Self.symbols])
         #expect(alone.status == 1)
-        let lines = alone.stdout.split(separator: "\n").map(String.init)
-        let record = try Record(stage: "kbuild", build: "Fixtures/oot/build")
         // The recorded note and one error; where the error points (the declaration or the first
         // use) is the location rules' business, tested with them.
-        let undefined = ": error: 'demo_count_event' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001] (in Fixtures/oot/build/demo_usb.ko)"
-        #expect(lines.filter { $0.hasSuffix(undefined) }.count == 1, "\(alone.stdout)")
-        #expect(lines.filter { !$0.hasSuffix(undefined) } == record.lines, "\(alone.stdout)")
+        let undefined = ": error: 'demo_count_event' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001]"
+        #expect(alone.lines.filter { $0.contains(undefined) }.count == 1, "\(alone.lines)")
+        #expect(alone.lines.filter { !$0.contains(undefined) } == record.lines, "\(alone.lines)")
 
-        let staged = try CommandLineTests.modlint("check", "Fixtures/oot/build/demo_usb.ko", "--symbols", Self.symbols,
-                                                  "--symbols", "Fixtures/oot/build/Module.symvers", "--format", "gcc")
+        let staged = try Self.lintAsTheRecipe("build", ["<build>/demo_usb.ko", "--symbols", Self.symbols,
+                                                        "--symbols", "<build>/Module.symvers"])
         #expect(staged.status == 0)
-        #expect(staged.stdout.split(separator: "\n").map(String.init) == record.lines, "\(staged.stdout)\n\(staged.stderr)")
+        #expect(staged.lines == record.lines, "\(staged.stderr)")
     }
 
     /// The recipe as committed: the README quotes these files.
