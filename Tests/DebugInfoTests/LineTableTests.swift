@@ -5,18 +5,16 @@ import ModuleObject
 import Testing
 
 @Suite struct LineTableTests {
-    /// The binutils addr2line that reads a machine's objects (Debian's cross binutils).
-    static func addr2line(for machine: Machine) -> String? {
-        let name: String
+    /// The binutils addr2line that reads a machine's objects (Debian's cross binutils); a
+    /// missing one fails the test, naming its package.
+    static func addr2line(for machine: Machine) throws -> String {
         switch machine {
-        case .x86_64, .i386: name = "addr2line"
-        case .arm: name = "arm-linux-gnueabihf-addr2line"
-        case .aarch64: name = "aarch64-linux-gnu-addr2line"
-        case .s390: name = "s390x-linux-gnu-addr2line"
-        default: return nil
+        case .x86_64, .i386: return try Programs.require("addr2line")
+        case .arm: return try Programs.require("arm-linux-gnueabihf-addr2line")
+        case .aarch64: return try Programs.require("aarch64-linux-gnu-addr2line")
+        case .s390: return try Programs.require("s390x-linux-gnu-addr2line")
+        default: throw Programs.Missing(program: "addr2line for \(machine)", remedy: "no fixture tree of that machine is expected")
         }
-        let path = "/usr/bin/" + name
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
     struct Place: Hashable { let section: Int; let offset: UInt64 }
@@ -29,7 +27,7 @@ import Testing
         var disagreements: [String] = []
         for path in Fixtures.modules(tree: tree) {
             let module = try ModuleObject.load(path: path)
-            guard let oracle = Self.addr2line(for: module.identity.machine) else { continue }
+            let oracle = try Self.addr2line(for: module.identity.machine)
             let table = try #require(try DebugInfo.loadLines(module: module))
             #expect(table.unmatchedUnits == 0, "\(module.name)")
             var places: [Int: [UInt64]] = [:]
@@ -114,7 +112,8 @@ import Testing
             elapsed += clock.now - start
             rows += table.rowCount
             #expect(table.unmatchedUnits == 0, "\(file)")
-            guard index < 40, let oracle = Self.addr2line(for: module.identity.machine) else { continue }
+            guard index < 40 else { continue }
+            let oracle = try Self.addr2line(for: module.identity.machine)
             for relocations in module.relocationSections where module.sections[relocations.targetSectionIndex].isExecutable {
                 let section = relocations.targetSectionIndex
                 let offsets = Array(relocations.relocations.map(\.offset).prefix(200))

@@ -4,7 +4,8 @@ import Testing
 
 /// kmod's depmod as the oracle for U001 and U004 on real Debian trees (scripts/oracle-depmod).
 /// Slow and needs the trees: runs only when MODLINT_CORPUS names a directory holding
-/// `<arch>/MANIFEST` trees unpacked by shared/corpus/fetch-corpus.sh, and depmod is installed.
+/// `<arch>/MANIFEST` trees unpacked by scripts/fetch-corpus; then depmod (kmod), nm and readelf
+/// (binutils) are required, and zstd for the compressed copies.
 @Suite(.serialized) struct DepmodOracleTests {
     static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
 
@@ -14,22 +15,20 @@ import Testing
         return names.sorted().filter { FileManager.default.fileExists(atPath: "\(corpus)/\($0)/MANIFEST") }
     }
 
-    static var depmodInstalled: Bool {
-        ["/usr/sbin/depmod", "/sbin/depmod", "/usr/bin/depmod"].contains { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    @Test(.enabled(if: corpus != nil && depmodInstalled), arguments: trees)
+    @Test(.enabled(if: corpus != nil), arguments: trees)
     func modlintAgreesWithDepmod(arch: String) throws {
         try Self.oracle(arch: arch, runs: ["intact", "removed", "doctored", "modcrc"])
     }
 
     /// The same on zstd-compressed copies of the amd64 tree (kmod reads them too).
-    @Test(.enabled(if: corpus != nil && depmodInstalled && trees.contains("amd64")))
+    @Test(.enabled(if: corpus != nil && trees.contains("amd64")))
     func modlintAgreesWithDepmodOnCompressedModules() throws {
+        _ = try Programs.require("zstd")
         try Self.oracle(arch: "amd64", runs: ["intact", "removed", "doctored"], environment: ["ORACLE_COMPRESS": "zst"])
     }
 
     static func oracle(arch: String, runs: [String], environment: [String: String] = [:]) throws {
+        for program in ["depmod", "nm", "readelf"] { _ = try Programs.require(program) }
         let (status, text) = try Command.run(Fixtures.packageRoot + "/scripts/oracle-depmod",
                                              ["\(corpus!)/\(arch)", CommandLineTests.executable], environment: environment)
         #expect(status == 0, "\(arch):\n\(text)")

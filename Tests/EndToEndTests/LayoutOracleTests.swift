@@ -7,26 +7,17 @@ import Testing
 /// dependencies, and records what the loader allocated for each (coresize from sysfs, the init
 /// allocation from a kprobe on module_alloc, because sysfs initsize is 0 once init is freed).
 /// `modlint sizes` must give the same core and init allocation for every loaded module.
-/// Runs only when MODLINT_CORPUS holds the amd64 tree (scripts/fetch-corpus) and
-/// qemu-system-x86_64 and python3 are installed; a boot takes about a minute under TCG, and the
+/// Runs when MODLINT_CORPUS holds the amd64 tree (scripts/fetch-corpus), and then requires
+/// qemu-system-x86_64 and python3; a boot takes about a minute under TCG, and the
 /// script caches the kernel's figures under ~/.cache/modlint/oracle-layout.
 @Suite(.serialized) struct LayoutOracleTests {
     static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
     static let script = Fixtures.packageRoot + "/scripts/oracle-layout"
 
-    static func installed(_ program: String) -> Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"])
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-    }
-
     static var amd64Tree: String? {
         guard let corpus, FileManager.default.fileExists(atPath: "\(corpus)/amd64/MANIFEST") else { return nil }
         return "\(corpus)/amd64"
     }
-
-    static let qemuInstalled = installed("qemu-system-x86_64")
-    static let pythonInstalled = installed("python3")
 
     /// One line of the oracle's OUT.tsv: `name<TAB>coresize<TAB>initsize` (`-` when unknown).
     struct KernelFigures: Equatable {
@@ -77,10 +68,10 @@ import Testing
         return figures
     }
 
-    @Test(.enabled(if: amd64Tree != nil && qemuInstalled && pythonInstalled,
-                   "needs MODLINT_CORPUS with the amd64 tree, qemu-system-x86_64 and python3"))
+    @Test(.enabled(if: amd64Tree != nil, "needs MODLINT_CORPUS with the amd64 tree"))
     func modlintAllocatesWhatTheKernelAllocates() throws {
         let tree = try #require(Self.amd64Tree)
+        for program in ["qemu-system-x86_64", "python3"] { _ = try Programs.require(program) }
         let scratch = try Fixtures.scratchDirectory("layout-oracle")
         defer { Fixtures.removeScratchDirectory(scratch) }
         let table = scratch + "/amd64-6.1.tsv"
@@ -131,8 +122,8 @@ import Testing
     }
 
     /// A tree without a kernel image is a usage error (exit 2), before any boot.
-    @Test(.enabled(if: pythonInstalled, "needs python3"))
-    func treeWithoutKernelImageIsAUsageError() throws {
+    @Test func treeWithoutKernelImageIsAUsageError() throws {
+        _ = try Programs.require("python3")
         let scratch = try Fixtures.scratchDirectory("layout-oracle-usage")
         defer { Fixtures.removeScratchDirectory(scratch) }
         try FileManager.default.createDirectory(atPath: scratch + "/tree/lib/modules/6.1.0-50-amd64",

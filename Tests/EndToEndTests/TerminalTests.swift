@@ -5,12 +5,11 @@ import Testing
 /// modlint on a pseudo-terminal, through util-linux `script(1)`, which records every byte the
 /// program writes to its terminal (colour sequences, carriage returns, the progress bar).
 @Suite struct TerminalTests {
-    static let script = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func onTerminal(_ arguments: [String], noColor: Bool) throws -> (status: Int32, screen: String) {
         let command = ([CommandLineTests.executable] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(script))
+        process.executableURL = URL(fileURLWithPath: try Programs.require("script"))
         process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
         process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.packageRoot)
         var environment = ProcessInfo.processInfo.environment
@@ -29,7 +28,7 @@ import Testing
 
     static let symbols = Fixtures.symbols(arch: "amd64")
 
-    @Test(.enabled(if: script != nil, "util-linux script(1) is not installed"))
+    @Test
     func aTerminalGetsAGroupedColouredReport() throws {
         let run = try Self.onTerminal(["check", Fixtures.path("linux-6.1-amd64/fx_undef.ko"), "--symbols", Self.symbols], noColor: false)
         #expect(run.status == 1)
@@ -43,7 +42,7 @@ import Testing
             """)
     }
 
-    @Test(.enabled(if: script != nil, "util-linux script(1) is not installed"))
+    @Test
     func noColorTurnsColourOffOnATerminal() throws {
         let run = try Self.onTerminal(["check", Fixtures.path("linux-6.1-amd64/fx_undef.ko"), "--symbols", Self.symbols], noColor: true)
         #expect(run.status == 1)
@@ -55,7 +54,7 @@ import Testing
         #expect(forced.screen.contains("\u{1B}[1;31merror:"))
     }
 
-    @Test(.enabled(if: script != nil, "util-linux script(1) is not installed"))
+    @Test
     func aLongRunShowsAProgressBarOnTheTerminalOnly() throws {
         let dir = try Fixtures.scratchDirectory("progress")
         for index in 0..<60 {

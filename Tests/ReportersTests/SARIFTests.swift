@@ -86,25 +86,16 @@ import Testing
     static let validator = Fixtures.packageRoot + "/scripts/validate-sarif"
     static let schema = Bundle.module.path(forResource: "sarif-schema-2.1.0", ofType: "json", inDirectory: "Resources")
 
-    /// python3 with jsonschema (scripts/install-deps installs it); the test is skipped without.
-    static let canValidate: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import jsonschema"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-
     static func validate(_ text: String, name: String) throws -> (status: Int32, output: String) {
         let dir = try Fixtures.scratchDirectory("sarif-\(name)")
         let file = dir + "/log.sarif"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return try Command.run("/usr/bin/env", ["python3", validator, try #require(schema), file])
+        // python3 with jsonschema: scripts/install-deps test installs it; missing, the test fails.
+        let python = try Programs.requirePython(importing: "jsonschema", pythonPackage: "jsonschema")
+        return try Command.run(python, [validator, try #require(schema), file])
     }
 
-    @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
+    @Test
     func theFixtureReportIsValidSARIF() throws {
         let result = try Fixtures.lint(Fixtures.modules(arch: "amd64") + [Fixtures.path("broken/not-elf.ko")],
                                        symbols: Fixtures.symbols(arch: "amd64"))
@@ -117,7 +108,7 @@ import Testing
     }
 
     /// The committed snapshot of `--format sarif` (relative URIs against %SRCROOT%) is valid too.
-    @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
+    @Test
     func theSnapshotIsValidSARIF() throws {
         let text = try String(contentsOfFile: Fixtures.packageRoot + "/Tests/EndToEndTests/Snapshots/fixtures.sarif", encoding: .utf8)
         #expect(text.contains("\"uriBaseId\" : \"%SRCROOT%\""))
@@ -125,21 +116,16 @@ import Testing
         #expect(run.status == 0, "\(run.output)")
     }
 
-    /// sarif-tools (scripts/install-deps installs it): a real consumer reads the log and counts
-    /// what the fixtures report.
-    static let sarifTool: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        return path.split(separator: ":").map { "\($0)/sarif" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    @Test(.enabled(if: sarifTool != nil, "sarif-tools is not installed"))
+    /// sarif-tools (scripts/install-deps test installs it; missing, the test fails): a real
+    /// consumer reads the log and counts what the fixtures report.
+    @Test
     func sarifToolsSummarisesTheFixtureReport() throws {
         let result = try Fixtures.lint(Fixtures.modules(arch: "amd64") + [Fixtures.path("broken/not-elf.ko")],
                                        symbols: Fixtures.symbols(arch: "amd64"))
         let dir = try Fixtures.scratchDirectory("sarif-tools")
         try SARIFReporter().render(result, rules: Self.rules, toolVersion: "0.1.0")
             .write(toFile: dir + "/log.sarif", atomically: true, encoding: .utf8)
-        let (status, output) = try Command.run(try #require(Self.sarifTool), ["summary", dir + "/log.sarif"])
+        let (status, output) = try Command.run(try Programs.requirePythonTool("sarif", pythonPackage: "sarif-tools"), ["summary", dir + "/log.sarif"])
         #expect(status == 0, "\(output)")
         // The consumer counts what modlint counted.
         #expect(output.contains("error: \(result.count(.error))\n"))
@@ -150,7 +136,7 @@ import Testing
     }
 
     /// The validator is not a rubber stamp: a level SARIF does not know is rejected.
-    @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
+    @Test
     func anInvalidLogIsRejected() throws {
         let text = try SARIFReporter().render(ReporterTests.result, rules: Self.rules, toolVersion: "0.1.0")
             .replacingOccurrences(of: "\"level\" : \"warning\"", with: "\"level\" : \"warn\"")
