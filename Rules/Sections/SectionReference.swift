@@ -71,7 +71,8 @@ struct SectionReference: Sendable, Hashable {
                 let fromSection = sections[relocationSection.targetSectionIndex]
                 guard let from = classes[fromSection.index] else { continue }
                 for relocation in relocationSection.relocations {
-                    guard let toClass = targetClass[relocation.symbolIndex], toClass != from else { continue }
+                    guard let toClass = targetClass[relocation.symbolIndex], toClass != from,
+                          decoder.isReference(type: relocation.type) else { continue }
                     let symbol = module.symbols[relocation.symbolIndex]
                     guard let toIndex = symbol.sectionIndex else { continue }
                     if locator == nil { locator = SymbolLocator(module: module) }

@@ -41,7 +41,7 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.severity = severity
         self.path = path
         self.module = module
-        self.message = message
+        self.message = Diagnostic.demanglingRustNames(in: message)
         self.symbol = symbol
         self.section = section
         self.offset = offset
@@ -54,6 +54,50 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         case code, name, severity, path, module, message, symbol, section, offset, location
         case targetSymbol = "target_symbol"
         case targetSection = "target_section"
+    }
+
+    /// `symbol` and `targetSymbol` demangled when they are Rust symbol names (v0 or legacy),
+    /// else nil: the JSON report gives both forms.
+    public var symbolDemangled: String? { symbol.flatMap(RustDemangle.demangle) }
+    public var targetSymbolDemangled: String? { targetSymbol.flatMap(RustDemangle.demangle) }
+
+    /// `message` with every Rust symbol name in it (a word starting `_R` and an upper-case
+    /// letter, or `_ZN`) demangled: messages are for people, `symbol` keeps the mangled name.
+    /// Every output format shows this message.
+    static func demanglingRustNames(in message: String) -> String {
+        let utf8 = message.utf8
+        // Most messages: no candidate at all, one pass over the bytes.
+        guard utf8.contains(UInt8(ascii: "_")) else { return message }
+        func isWordByte(_ c: UInt8) -> Bool {
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_") || c == UInt8(ascii: "$")
+                || c == UInt8(ascii: ".")
+        }
+        var out = ""
+        var copied = utf8.startIndex
+        var index = utf8.startIndex
+        var previous: UInt8 = 0
+        while index < utf8.endIndex {
+            let c = utf8[index]
+            if c == UInt8(ascii: "_"), !isWordByte(previous), RustDemangle.looksMangled(message[index...].utf8) {
+                var end = index
+                while end < utf8.endIndex, isWordByte(utf8[end]) { end = utf8.index(after: end) }
+                // A sentence's full stop is not part of the name.
+                var word = Substring(message[index..<end])
+                while word.last == "." { word = word.dropLast() }
+                if let demangled = RustDemangle.demangle(String(word)) {
+                    out += message[copied..<index] + demangled
+                    copied = word.endIndex
+                    index = word.endIndex
+                    previous = 0
+                    continue
+                }
+            }
+            previous = c
+            index = utf8.index(after: index)
+        }
+        guard copied != utf8.startIndex else { return message }
+        return out + message[copied...]
     }
 
     /// The output order: by file, then place in the file, then rule, then what it is about.

@@ -86,10 +86,33 @@ public struct RelocationDecoder: Sendable {
         return Int64(bitPattern: value << UInt64(shift)) >> Int64(shift)
     }
 
+    /// Whether a relocation of this type makes its place refer to its symbol, as a section
+    /// reference check reads it. Not so for the markers that only guide the linker's
+    /// relaxation (RISC-V R_RISCV_ALIGN and R_RISCV_RELAX, LoongArch R_LARCH_ALIGN and
+    /// R_LARCH_RELAX, which modpost skips too: LoongArch's ALIGN may name a symbol), and for
+    /// RISC-V's R_RISCV_PCREL_LO12_I/S, whose symbol is the label on the paired
+    /// R_RISCV_PCREL_HI20 `auipc` (the HI20 entry names the real target). RISC-V's
+    /// ADD/SUB/SET pairs (`a - b` in jump tables, DWARF, alternatives) are references to both
+    /// symbols, as modpost counts them.
+    public func isReference(type: UInt32) -> Bool {
+        switch identity.machine {
+        case .riscv:
+            // R_RISCV_NONE, R_RISCV_PCREL_LO12_I, R_RISCV_PCREL_LO12_S, R_RISCV_ALIGN, R_RISCV_RELAX
+            return ![0, 24, 25, 43, 51].contains(type)
+        case .loongarch:
+            // R_LARCH_NONE, R_LARCH_RELAX, R_LARCH_ALIGN
+            return ![0, 100, 102].contains(type)
+        default:
+            return true
+        }
+    }
+
     /// How many bytes to add to `symbol + addend` to get the address a PC-relative branch or
     /// call really targets. The addend of such a relocation is relative to the place, and the
     /// CPU's PC is past (x86, ARM) or before (s390) the relocated field. Applied only to
     /// relocations in executable sections: data uses the same types as plain `x - .`.
+    /// RISC-V (R_RISCV_BRANCH, JAL, CALL, CALL_PLT, PCREL_HI20, RVC_BRANCH, RVC_JUMP),
+    /// arm64 and ppc64 branch to `symbol + addend` measured from the instruction itself: 0.
     public func pcBias(type: UInt32) -> Int64 {
         switch identity.machine {
         case .x86_64:

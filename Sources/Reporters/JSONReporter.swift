@@ -31,6 +31,7 @@ public struct JSONReporter: Sendable {
 
         enum Keys: String, CodingKey {
             case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section, location
+            case symbol_demangled, target_symbol_demangled
         }
 
         func encode(to encoder: Encoder) throws {
@@ -42,9 +43,11 @@ public struct JSONReporter: Sendable {
             try c.encode(diagnostic.module, forKey: .module)
             try c.encode(diagnostic.message, forKey: .message)
             try c.encode(diagnostic.symbol, forKey: .symbol)
+            try c.encode(diagnostic.symbolDemangled, forKey: .symbol_demangled)
             try c.encode(diagnostic.section, forKey: .section)
             try c.encode(diagnostic.offset, forKey: .offset)
             try c.encode(diagnostic.targetSymbol, forKey: .target_symbol)
+            try c.encode(diagnostic.targetSymbolDemangled, forKey: .target_symbol_demangled)
             try c.encode(diagnostic.targetSection, forKey: .target_section)
             try c.encode(diagnostic.location, forKey: .location)
         }

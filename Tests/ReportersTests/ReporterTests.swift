@@ -39,7 +39,7 @@ import Testing
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count == 3)
         let keys: Set<String> = ["code", "name", "severity", "path", "module", "message", "symbol", "section", "offset",
-                                 "target_symbol", "target_section", "location"]
+                                 "target_symbol", "target_section", "location", "symbol_demangled", "target_symbol_demangled"]
         for d in diagnostics { #expect(Set(d.keys) == keys) }
         #expect(diagnostics[1]["offset"] as? Int == 8)
         #expect(diagnostics[1]["target_symbol"] as? String == "fx_remove")
@@ -47,6 +47,32 @@ import Testing
         #expect(diagnostics.allSatisfy { $0["location"] is NSNull })
         let summary = try #require(object["summary"] as? [String: Int])
         #expect(summary == ["files": 4, "modules": 3, "unreadable": 1, "errors": 2, "warnings": 1, "notes": 0])
+    }
+
+    /// A Rust symbol: the message shows it demangled, JSON keeps `symbol` mangled and adds
+    /// the demangled form; C names have null there.
+    @Test func rustSymbolsAreDemangledInMessagesAndGivenBothWaysInJSON() throws {
+        let mangled = "_RNvNtNtCsdJ13ReMSUMg_6kernel4time5delay6fsleep"
+        let rust = Diagnostic(code: "U001", name: "unresolved-symbol", severity: .error, path: "qt2025.ko", module: "qt2025",
+                              message: "\(mangled) is undefined: neither the kernel nor a module of the run exports it (\(mangled)).",
+                              symbol: mangled)
+        #expect(rust.message == "kernel::time::delay::fsleep is undefined: neither the kernel nor a module of the run exports it (kernel::time::delay::fsleep).")
+        #expect(rust.symbolDemangled == "kernel::time::delay::fsleep")
+        #expect(rust.with(severity: .warning).message == rust.message)
+        // Not a word start, not a Rust name, or not well formed: left alone.
+        for text in ["__pfx_\(mangled) x", "_Rfoo and _ZN3foo3barEv", "\(mangled.dropLast()) y", "x\(mangled)"] {
+            #expect(Diagnostic(code: "U001", name: "u", severity: .error, path: "a.ko", module: "a", message: text).message == text)
+        }
+        let c = Diagnostic(code: "U001", name: "unresolved-symbol", severity: .error, path: "a.ko", module: "a", message: "m", symbol: "printk")
+        let text = try JSONReporter().render(LintResult(diagnostics: [rust, c], files: 2, modules: 2), toolVersion: "1")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics[0]["symbol"] as? String == mangled)
+        #expect(diagnostics[0]["symbol_demangled"] as? String == "kernel::time::delay::fsleep")
+        #expect(diagnostics[0]["target_symbol_demangled"] is NSNull)
+        #expect(diagnostics[1]["symbol_demangled"] is NSNull)
+        #expect(TextReporter().render(LintResult(diagnostics: [rust], files: 1, modules: 1)).hasPrefix(
+            "qt2025.ko: error: kernel::time::delay::fsleep is undefined"))
     }
 
     @Test func jsonLocationHasFileLineAndColumn() throws {
