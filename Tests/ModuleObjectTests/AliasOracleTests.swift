@@ -9,16 +9,19 @@ import Testing
     /// `MODLINT_CORPUS`: a directory of module trees (one folder per architecture, as
     /// shared/corpus/fetch-corpus.sh unpacks them) or one tree. Unset: the corpus test is skipped.
     static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"]
-    /// Where a tree's modules lie inside its folder, as the Debian packages unpack.
-    static let modulesInTree = "root/lib/modules"
+    /// Where a tree's modules lie inside its folder, as the Debian packages unpack: lib/modules
+    /// up to Debian 12, usr/lib/modules from Debian 13 on.
+    static let modulesInTree = ["root/lib/modules", "root/usr/lib/modules"]
+    /// `MODLINT_ALIAS_SAMPLE=N`: every Nth module of each tree (all of them when unset).
+    static let sample = ProcessInfo.processInfo.environment["MODLINT_ALIAS_SAMPLE"].flatMap { Int($0) }.map { max($0, 1) } ?? 1
 
     static func modules(under root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
-            if relative.hasSuffix(".ko") { found.append(root + "/" + relative) }
+            if [".ko", ".ko.xz", ".ko.zst", ".ko.gz"].contains(where: relative.hasSuffix) { found.append(root + "/" + relative) }
         }
-        return found.sorted()
+        return found.sorted().enumerated().filter { $0.offset % sample == 0 }.map(\.element)
     }
 
     struct Outcome {
@@ -71,8 +74,10 @@ import Testing
     func corpusAliasesEqualModpostsAliases() throws {
         let root = try #require(Self.corpus)
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        let trees = entries.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/\(Self.modulesInTree)") }.sorted()
-        let sets: [(String, String)] = trees.isEmpty ? [(root, root)] : trees.map { ($0, "\(root)/\($0)/\(Self.modulesInTree)") }
+        let trees = entries.sorted().compactMap { entry in
+            Self.modulesInTree.first { FileManager.default.fileExists(atPath: "\(root)/\(entry)/\($0)") }.map { (entry, "\(root)/\(entry)/\($0)") }
+        }
+        let sets: [(String, String)] = trees.isEmpty ? [(root, root)] : trees
         var report = ""
         var failures: [String] = []
         for (name, dir) in sets {
