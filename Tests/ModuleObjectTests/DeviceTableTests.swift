@@ -13,6 +13,9 @@ import Testing
         #expect(prefixed.type == "usb" && prefixed.variable == "id_table" && prefixed.naming == .prefixed)
         let kmod = try #require(DeviceTableSymbol.parse("__mod_device_table__kmod_snd_hda_intel__pci__azx_ids"))
         #expect(kmod.type == "pci" && kmod.variable == "azx_ids" && kmod.moduleName == "snd_hda_intel" && kmod.naming == .kmod)
+        // Rust's module_device_table! (sid's qt2025): a line number before "__kmod_".
+        let rust = try #require(DeviceTableSymbol.parse("__mod_device_table__24__kmod_qt2025__mdio__TABLE"))
+        #expect(rust.type == "mdio" && rust.variable == "TABLE" && rust.moduleName == "qt2025" && rust.naming == .rust)
         // A variable name containing "__" stays whole after the first separator.
         #expect(DeviceTableSymbol.parse("__mod_of__a__b_device_table")?.variable == "a__b")
         for name in ["__mod_pci_device_table", "__mod___x_device_table", "__mod_pci__x", "__mod_device_table__pci",

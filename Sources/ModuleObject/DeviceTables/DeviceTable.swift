@@ -6,6 +6,10 @@ public enum DeviceTableNaming: String, Sendable, Hashable {
     case prefixed
     /// `__mod_device_table__kmod_<modname>__<type>__<var>`: ≈6.18 on.
     case kmod
+    /// Rust's `module_device_table!` of the same kernels:
+    /// `__mod_device_table__<line>__kmod_<modname>__<type>__<var>` (modpost looks for
+    /// `__kmod_` anywhere after the prefix).
+    case rust
 }
 
 /// The parts of a device-table alias symbol name.
@@ -25,12 +29,17 @@ public struct DeviceTableSymbol: Sendable, Hashable {
             var rest = Substring(name.dropFirst(newPrefix.count))
             var moduleName: String?
             var naming = DeviceTableNaming.prefixed
+            if !rest.hasPrefix("kmod_"), let marker = kmodMarker(in: rest) {
+                // Rust: a line number (or anything) before "__kmod_", skipped as modpost skips it.
+                rest = rest[marker...]
+                naming = .rust
+            }
             if rest.hasPrefix("kmod_") {
                 rest = rest.dropFirst("kmod_".count)
                 guard let end = doubleUnderscore(in: rest) else { return nil }
                 moduleName = String(rest[..<end.lowerBound])
                 rest = rest[end.upperBound...]
-                naming = .kmod
+                if naming != .rust { naming = .kmod }
             }
             guard let end = doubleUnderscore(in: rest), end.lowerBound > rest.startIndex else { return nil }
             let variable = rest[end.upperBound...]
@@ -47,6 +56,16 @@ public struct DeviceTableSymbol: Sendable, Hashable {
         return DeviceTableSymbol(name: name, type: String(body[..<end.lowerBound]), variable: String(body[end.upperBound...]),
                                  moduleName: nil, naming: .legacy)
     }
+}
+
+/// Where "kmod_" starts after the first "__kmod_" in `text`.
+func kmodMarker(in text: Substring) -> Substring.Index? {
+    var rest = text
+    while let found = doubleUnderscore(in: rest) {
+        if rest[found.upperBound...].hasPrefix("kmod_") { return found.upperBound }
+        rest = rest[text.index(after: found.lowerBound)...]
+    }
+    return nil
 }
 
 /// The first "__" in `text` (ModuleObject does without Foundation).
