@@ -42,12 +42,10 @@ import Testing
 
     @Test func aliasesClaimedByAnotherModuleOfTheRun() throws {
         let both = try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko", "linux-6.1-amd64/fx_devtab_dup.ko"], select: "D005")
-        #expect(both.filter { $0.hasPrefix("fx_devtab_rival:") } == [
-            "fx_devtab_rival: modalias 'of:N*T*Cmodlint,fx-other' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device @.modinfo+-",
-            "fx_devtab_rival: modalias 'of:N*T*Cmodlint,fx-otherC*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device @.modinfo+-",
-            "fx_devtab_rival: modalias 'pci:v00008086d00001234sv*sd*bc*sc*i*' is also claimed by fx_devtab_dup: modprobe loads all of them for a matching device @.modinfo+-",
+        // One finding for the pair, from the module whose name sorts first (both tables collide).
+        #expect(both == [
+            "fx_devtab_dup: 3 modaliases of this module's device tables are also claimed by fx_devtab_rival: 'pci:v00008086d00001234sv*sd*bc*sc*i*', 'of:N*T*Cmodlint,fx-other', 'of:N*T*Cmodlint,fx-otherC*'; modprobe loads both for a matching device @.modinfo+-",
         ])
-        #expect(both.count == 6)
         // Alone, or with a module of the same name (a second copy), nobody else claims them.
         #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko"], select: "D005").isEmpty)
         #expect(try Self.messages(["linux-6.1-amd64/fx_devtab_rival.ko", "devtables/fx_devtab_badsize.ko"], select: "D005").isEmpty)
