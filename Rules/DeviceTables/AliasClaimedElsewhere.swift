@@ -22,7 +22,8 @@ public struct AliasClaimedElsewhere: Rule {
             pairs, not thousands of lines. Overlaps where either side is a catch-all are left \
             out: a pattern that matches a whole class rather than a vendor's device (pci:v*d*… \
             with a class code, usb:v*p*… with an interface class, hid:…v*p*, input:…v*p*…, \
-            ieee1394:ven*mo*…, sdio:c…v*d*, acpi class codes with ??) is written to share every \
+            ieee1394:ven*mo*…, sdio:c…v*d*, acpi class codes with ??, serio:ty…pr*id*ex* by port \
+            type, and any pattern that gives no field a value, as pnp:d*) is written to share every \
             device of its class with the specific drivers: hid-generic, usb-storage, cdc-acm, \
             evdev. So are aliases that name no device to bind: cpu:type:… (x86cpu and cpu \
             tables) and dmi*… gate modules on the machine, and every module that matches is \
@@ -121,8 +122,26 @@ public struct AliasClaimedElsewhere: Rule {
         if let rest = after("ieee1394:") { return rest.hasPrefix("ven*mo*") }
         if let rest = after("sdio:") { return rest.contains("v*d*") }
         if let rest = after("acpi*:") { return rest.contains("??") }
-        return false
+        if let rest = after("serio:") { return rest.hasSuffix("pr*id*ex*") }
+        return matchesWholeBus(alias)
     }
+
+    /// A pattern that gives no value for any field: `pnp:d*` (tpm_tis's empty id),
+    /// `pci:v*d*sv*sd*bc*sc*i*`: every field marker (one to three lower-case letters) is
+    /// followed by a wildcard alone. Buses whose aliases are names (`i2c:foo*`) have no markers.
+    static func matchesWholeBus(_ alias: String) -> Bool {
+        guard let colon = alias.firstIndex(of: ":"), !namedBuses.contains(String(alias[..<colon])) else { return false }
+        let rest = alias[alias.index(after: colon)...]
+        guard rest.last == "*" else { return false }
+        return rest.split(separator: "*", omittingEmptySubsequences: true).allSatisfy { marker in
+            (1...3).contains(marker.count) && marker.allSatisfy { ("a"..."z").contains($0) }
+        }
+    }
+
+    static let namedBuses: Set<String> = [
+        "i2c", "spi", "platform", "rpmsg", "auxiliary", "mhi", "mhi_ep", "vchiq", "wmi", "of", "acpi*", "dmi*", "mdio",
+        "amba", "slim", "fsl-mc", "ishtp", "tee", "vmbus", "mei",
+    ]
 
     /// Aliases that name no device to bind: x86cpu and cpu tables (`cpu:type:…`) and DMI
     /// tables (`dmi*…`) gate modules on the machine they run on; every module that matches is

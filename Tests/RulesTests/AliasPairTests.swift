@@ -9,11 +9,12 @@ import Testing
     @Test func catchAllsMatchWholeClasses() {
         for alias in ["pci:v*d*sv*sd*bc0Csc03i30*", "vfio_pci:v*d*sv*sd*bc*sc*i*", "usb:v*p*d*dc*dsc*dp*ic08isc06ip50in*",
                       "hid:b*g0001v*p*", "input:b*v*p*e*-e*1,*k*r*a*m*l*s*f*w*", "ieee1394:ven*mo*sp0000609Ever00010483*",
-                      "sdio:c07v*d*", "acpi*:0106??:*"] {
+                      "sdio:c07v*d*", "acpi*:0106??:*", "pnp:d*", "serio:ty01pr*id*ex*", "virtio:d*v*"] {
             #expect(AliasClaimedElsewhere.isCatchAll(alias), "\(alias)")
         }
         for alias in ["pci:v00001002d00006780sv*sd*bc*sc*i*", "usb:v05ACp*d*dc*dsc*dp*ic*isc*ip*in*", "hid:b0003g*v0000046Dp0000C52B",
-                      "of:N*T*Cst,lsm6ds3", "acpi*:PNP0C0B:*", "platform:foo"] {
+                      "of:N*T*Cst,lsm6ds3", "acpi*:PNP0C0B:*", "platform:foo", "pnp:dPNP0700*", "virtio:d00000001v*",
+                      "serio:ty01pr00id*ex*", "i2c:foo*"] {
             #expect(!AliasClaimedElsewhere.isCatchAll(alias), "\(alias)")
         }
         #expect(AliasClaimedElsewhere.bindsNoDevice("cpu:type:x86,ven0000fam0006mod002A:feature:*"))
