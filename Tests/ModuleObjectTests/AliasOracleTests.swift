@@ -70,6 +70,21 @@ import Testing
         #expect(outcome.withTables == 6)
     }
 
+    /// 7.2's modpost (Fixtures/devtables/linux-7.2-amd64, built in a sid chroot) writes each
+    /// alias once per module and names the tables __mod_device_table__kmod_<mod>__…
+    @Test func fixtureAliasesEqualModpostsAliasesOn72() throws {
+        let dir = Fixtures.path("devtables/linux-7.2-amd64")
+        let paths = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".ko") }.sorted().map { dir + "/" + $0 }
+        let outcome = Self.check(paths)
+        #expect(paths.count == 6)
+        #expect(outcome.disagreements == [])
+        #expect(outcome.agree == 6 && outcome.withTables == 5)
+        let dup = try ModuleObject.load(path: dir + "/fx_devtab_dup.ko")
+        #expect(dup.deviceTables.allSatisfy { $0.symbol.naming == .kmod && $0.symbol.moduleName == "fx_devtab_dup" && $0.status == .decoded })
+        // fx_pci_ids[0] and [2] are the same entry: one alias, not two.
+        #expect(dup.deviceTableAliases.filter { $0 == "pci:v00008086d00001234sv*sd*bc*sc*i*" }.count == 1)
+    }
+
     @Test(.enabled(if: corpus != nil))
     func corpusAliasesEqualModpostsAliases() throws {
         let root = try #require(Self.corpus)

@@ -461,8 +461,13 @@ enum Modalias {
     static func wmi(_ e: Entry, _ d: Derivation) throws -> [String] {
         let guid = try e.string("guid_string")
         guard guid.utf8.count == 36 else { throw DerivationStop.skipped("Invalid WMI device id 'wmi:\(guid)': file2alias writes no alias") }
-        return ["wmi:" + guid]
+        return ["wmi:" + (d.kernel >= wmiUppercaseSince ? asciiUppercase(guid) : guid)]
     }
+
+    /// 7.2's file2alias writes the GUID in upper case (sid's huawei-wmi declares
+    /// "…-40fa-…" and its .modinfo says "…-40FA-…"); 6.12's copies it as declared. Where in
+    /// between it changed is not known: releases between the two are derived as 6.12 did.
+    static let wmiUppercaseSince = KernelVersion(7, 2)
 
     static func ishtp(_ e: Entry, _ d: Derivation) throws -> [String] {
         ["ishtp:{" + uuid(try e.bytes("guid"), order: [3, 2, 1, 0, 5, 4, 7, 6], uppercase: true) + "}"]
