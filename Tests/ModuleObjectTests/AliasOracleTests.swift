@@ -85,9 +85,21 @@ import Testing
         #expect(dup.deviceTableAliases.filter { $0 == "pci:v00008086d00001234sv*sd*bc*sc*i*" }.count == 1)
     }
 
-    @Test(.enabled(if: corpus != nil))
+    @Test(.enabled(if: corpus != nil, "MODLINT_CORPUS is not set (scripts/test fetches Debian 12's trees)"))
     func corpusAliasesEqualModpostsAliases() throws {
-        let root = try #require(Self.corpus)
+        try Self.checkTrees(under: try #require(Self.corpus))
+    }
+
+    /// `MODLINT_SUITES`: the Debian 13 (6.12) and sid (7.x) trees, one folder per suite and
+    /// architecture (`SUITE=trixie|sid shared/corpus/fetch-corpus.sh ARCH DIR/<suite>-<arch>`).
+    static let suites = ProcessInfo.processInfo.environment["MODLINT_SUITES"]
+
+    @Test(.enabled(if: suites != nil, "MODLINT_SUITES is not set (the Debian 13 and sid trees)"))
+    func suiteAliasesEqualModpostsAliases() throws {
+        try Self.checkTrees(under: try #require(Self.suites))
+    }
+
+    static func checkTrees(under root: String) throws {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         let trees = entries.sorted().compactMap { entry in
             Self.modulesInTree.first { FileManager.default.fileExists(atPath: "\(root)/\(entry)/\($0)") }.map { (entry, "\(root)/\(entry)/\($0)") }
