@@ -33,10 +33,10 @@ public struct GPLOnlySymbol: Rule {
         return context.resolvedImports.compactMap { resolved in
             let symbol = resolved.symbol
             guard let provider = resolved.provider, provider.isGPLOnly else { return nil }
-            return context.diagnostic(
+            return context.importDiagnostic(
                 Self.description,
                 "GPL-incompatible module (license '\(license)') uses GPL-only symbol '\(symbol.name)' exported by \(provider.ownerDescription)",
-                symbol: symbol.name, location: context.debugInfo?.declaration(of: symbol.name))
+                symbol: symbol.name)
         }
     }
 }

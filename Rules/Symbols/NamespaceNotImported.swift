@@ -32,7 +32,7 @@ public struct NamespaceNotImported: Rule {
         return context.resolvedImports.compactMap { resolved in
             let symbol = resolved.symbol
             guard let provider = resolved.provider, let namespace = provider.namespace, !imported.contains(namespace) else { return nil }
-            return context.diagnostic(
+            return context.importDiagnostic(
                 Self.description,
                 "module uses symbol (\(symbol.name)) from namespace \(namespace), but does not import it (exported by \(provider.ownerDescription))",
                 symbol: symbol.name)

@@ -35,7 +35,7 @@ public struct SymbolVersionMismatch: Rule {
         guard !versions.crcOf.isEmpty else { return [] }
         func mismatch(_ name: String, recorded: UInt64, provider: SymbolProvider?) -> Diagnostic? {
             guard let provider, let crc = provider.crc, UInt64(crc) != recorded else { return nil }
-            return context.diagnostic(
+            return context.importDiagnostic(
                 Self.description,
                 "disagrees about version of symbol \(name): the module was built against CRC \(hex(recorded)), \(provider.ownerDescription) exports it with CRC \(hex(UInt64(crc)))",
                 symbol: name, section: SectionNames.versions)

@@ -35,10 +35,10 @@ public struct UnresolvedSymbol: Rule {
         return context.resolvedImports.compactMap { resolved in
             let symbol = resolved.symbol
             guard !symbol.isWeak, resolved.provider == nil else { return nil }
-            return context.diagnostic(
+            return context.importDiagnostic(
                 Self.description,
                 "'\(symbol.name)' is undefined: exported neither by the kernel's symbol table nor by any module of this run",
-                symbol: symbol.name, location: context.debugInfo?.declaration(of: symbol.name))
+                symbol: symbol.name)
         }
     }
 }

@@ -554,10 +554,17 @@ final class DwarfReader {
         return SourceLocation(file: file, line: Int(line), column: column)
     }
 
+    /// The path relative to the compilation directory when under it, normalised: kbuild
+    /// names an external module's sources through `..` from the kernel tree on some kernels
+    /// (`../../home/u/driver/foo.c`), which is joined to the directory and resolved.
     func relativeToCompDir(_ path: String) -> String {
-        guard let compDir, !compDir.isEmpty else { return path }
-        let prefix = compDir.hasSuffix("/") ? compDir : compDir + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        guard let compDir, !compDir.isEmpty else { return SourcePath.normalise(path) }
+        var full = path
+        if !path.hasPrefix("/"), path.split(separator: "/").contains("..") {
+            full = compDir + "/" + path
+        }
+        full = SourcePath.normalise(full)
+        return SourcePath.relative(full, to: compDir) ?? full
     }
 
     static func uleb128<C: Collection>(_ bytes: C) -> UInt64? where C.Element == UInt8 {

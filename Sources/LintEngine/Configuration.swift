@@ -61,6 +61,11 @@ public struct Configuration: Sendable, Hashable {
     public var sizeBudget: SizeBudget
     /// The target's loader, where it differs from the architecture's Debian defaults.
     public var loader: LoaderOverrides
+    /// Paths of findings under this directory are reported relative to it (the command
+    /// line's `--source-root`, else the current directory): what an editor, a CI log and
+    /// GitHub code scanning resolve against the checkout. Nil: as the inputs and the debug
+    /// info give them.
+    public var sourceRoot: String? = nil
 
     public init(select: [String]? = nil, ignore: [String] = [], failOn: Severity = .error,
                 severity: [String: Severity] = [:], perModuleIgnores: [PatternIgnore] = [],

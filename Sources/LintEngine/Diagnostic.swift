@@ -32,10 +32,13 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public let targetSection: String?
     /// Where in the C sources the finding is, when the module's debug info says.
     public let location: SourceLocation?
+    /// Other places that explain the finding (the declaration of an imported symbol).
+    public let related: [RelatedLocation]
 
     public init(code: String, name: String, severity: Severity, path: String, module: String, message: String,
                 symbol: String? = nil, section: String? = nil, offset: UInt64? = nil,
-                targetSymbol: String? = nil, targetSection: String? = nil, location: SourceLocation? = nil) {
+                targetSymbol: String? = nil, targetSection: String? = nil, location: SourceLocation? = nil,
+                related: [RelatedLocation] = []) {
         self.code = code
         self.name = name
         self.severity = severity
@@ -48,10 +51,11 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.targetSymbol = targetSymbol
         self.targetSection = targetSection
         self.location = location
+        self.related = related
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, name, severity, path, module, message, symbol, section, offset, location
+        case code, name, severity, path, module, message, symbol, section, offset, location, related
         case targetSymbol = "target_symbol"
         case targetSection = "target_section"
     }
@@ -117,7 +121,22 @@ extension Diagnostic {
     public func with(severity: Severity) -> Diagnostic {
         Diagnostic(code: code, name: name, severity: severity, path: path, module: module, message: message,
                    symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol,
-                   targetSection: targetSection, location: location)
+                   targetSection: targetSection, location: location, related: related)
+    }
+
+    /// The same finding with its paths as the user reads them: the module path and source
+    /// files relative to `root` when under it, normalised.
+    public func relativised(to root: String) -> Diagnostic {
+        func shown(_ location: SourceLocation) -> SourceLocation {
+            guard location.file.hasPrefix("/") else { return location }
+            let file = SourcePath.relative(location.file, to: root) ?? SourcePath.normalise(location.file)
+            return SourceLocation(file: file, line: location.line, column: location.column)
+        }
+        let shownPath = path.hasPrefix("/") ? (SourcePath.relative(path, to: root) ?? path) : path
+        return Diagnostic(code: code, name: name, severity: severity, path: shownPath, module: module, message: message,
+                          symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol,
+                          targetSection: targetSection, location: location.map(shown),
+                          related: related.map { RelatedLocation(location: shown($0.location), message: $0.message) })
     }
 
     /// What the finding is about in one string: `from -> to` for a reference, else the symbol,
@@ -125,5 +144,17 @@ extension Diagnostic {
     public var subject: String {
         if let targetSymbol { return "\(symbol ?? section ?? "?") -> \(targetSymbol)" }
         return symbol ?? module
+    }
+}
+
+/// A place in the sources that explains a finding without being where it is.
+public struct RelatedLocation: Sendable, Hashable, Codable {
+    public let location: SourceLocation
+    /// What the place is (`declared here`).
+    public let message: String
+
+    public init(location: SourceLocation, message: String) {
+        self.location = location
+        self.message = message
     }
 }

@@ -197,6 +197,7 @@ public struct Linter: Sendable {
             }
         }
         diagnostics = configuration.apply(diagnostics)
+        if let root = configuration.sourceRoot { diagnostics = diagnostics.map { $0.relativised(to: root) } }
         diagnostics.sort(by: Diagnostic.reportOrder)
         return LintResult(diagnostics: diagnostics, files: files.count, modules: moduleCount, mode: mode)
     }

@@ -122,6 +122,8 @@ public struct ModuleContext: Sendable {
     public let loader: LoaderOverrides
     /// The module's DWARF, read on first use only.
     public let debugInfoCache: DebugInfoCache
+    /// Where the module's code uses its imports, read on first use only.
+    public let useSites: UseSites
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
     private let importCache = ImportResolutionCache()
@@ -150,6 +152,7 @@ public struct ModuleContext: Sendable {
         self.sizeBudget = sizeBudget
         self.loader = loader
         self.debugInfoCache = DebugInfoCache(module: module)
+        self.useSites = UseSites(module: module)
     }
 
     /// What the loader of the target allocates for this module.
@@ -169,14 +172,26 @@ public struct ModuleContext: Sendable {
         return symbol.flatMap { debugInfo?.declaration(of: $0) }
     }
 
+    /// A diagnostic about the imported symbol `symbol`, placed at its first use in the
+    /// module's code, with the declaration the module saw as a related place; at the
+    /// declaration when no use is known (nothing without debug info).
+    public func importDiagnostic(_ rule: RuleDescription, _ message: String, symbol: String, section: String? = nil) -> Diagnostic {
+        let declaration = useSites.declaration(of: symbol)
+        guard let use = useSites.location(of: symbol) else {
+            return diagnostic(rule, message, symbol: symbol, section: section, location: declaration)
+        }
+        let related = declaration.map { [RelatedLocation(location: $0, message: "'\(symbol)' declared here")] } ?? []
+        return diagnostic(rule, message, symbol: symbol, section: section, location: use, related: related)
+    }
+
     /// A diagnostic of `rule` on this module at its default severity (the configuration
     /// applies overrides later).
     public func diagnostic(_ rule: RuleDescription, _ message: String, symbol: String? = nil, section: String? = nil,
                            offset: UInt64? = nil, targetSymbol: String? = nil, targetSection: String? = nil,
-                           location: SourceLocation? = nil) -> Diagnostic {
+                           location: SourceLocation? = nil, related: [RelatedLocation] = []) -> Diagnostic {
         Diagnostic(code: rule.code, name: rule.name, severity: rule.defaultSeverity, path: module.path,
                    module: module.name, message: message, symbol: symbol, section: section, offset: offset,
-                   targetSymbol: targetSymbol, targetSection: targetSection, location: location)
+                   targetSymbol: targetSymbol, targetSection: targetSection, location: location, related: related)
     }
 }
 

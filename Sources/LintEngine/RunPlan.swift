@@ -1,5 +1,6 @@
 import Foundation
 import KernelSymbols
+import ModuleObject
 
 /// How a run reads the module lines of the kernel's symbol table.
 public enum RunMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -90,15 +91,22 @@ public struct RunPlan: Sendable, Equatable {
         return FileManager.default.isReadableFile(atPath: symvers) ? symvers : path
     }
 
-    /// Decides the run. Throws when no module is found at all: a CI step that lints nothing
-    /// must not pass.
-    public static func make(inputs: [String], symbols: [String], kernelVersion: String? = nil,
-                            mode choice: RunModeChoice = .auto) throws(RunPlanError) -> RunPlan {
+    /// The module files under `inputs` (`InputDiscovery`); none at all is an error, for every
+    /// command that reads modules.
+    public static func discover(_ inputs: [String]) throws(RunPlanError) -> [String] {
         let files = InputDiscovery.discover(inputs)
         guard !files.isEmpty else {
             let named = inputs.isEmpty ? "the inputs" : inputs.joined(separator: ", ")
             throw RunPlanError("no modules found under \(named) (looked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz)")
         }
+        return files
+    }
+
+    /// Decides the run. Throws when no module is found at all: a CI step that lints nothing
+    /// must not pass.
+    public static func make(inputs: [String], symbols: [String], kernelVersion: String? = nil,
+                            mode choice: RunModeChoice = .auto) throws(RunPlanError) -> RunPlan {
+        let files = try discover(inputs)
         var notes: [String] = []
         let evidence = inputs.compactMap { input in installedTreeEvidence(input).map { (input, $0) } }
         let trees = evidence.map(\.0)
@@ -136,5 +144,21 @@ public struct RunPlan: Sendable, Equatable {
     private static func isDirectory(_ path: String) -> Bool {
         var flag: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+    }
+}
+
+/// The directory paths are reported relative to.
+public enum SourceRoot {
+    /// `--source-root` (relative to the current directory), else the checkout GitHub Actions
+    /// names (`GITHUB_WORKSPACE`: annotations and code scanning resolve paths against it, also
+    /// when the step runs in a subdirectory), else the current directory.
+    public static func resolve(option: String?, currentDirectory: String, environment: [String: String]) -> String {
+        if let option { return SourcePath.normalise(option.hasPrefix("/") ? option : currentDirectory + "/" + option) }
+        if let workspace = environment["GITHUB_WORKSPACE"], workspace.hasPrefix("/"),
+           SourcePath.normalise(currentDirectory) == SourcePath.normalise(workspace)
+            || SourcePath.relative(currentDirectory, to: workspace) != nil {
+            return SourcePath.normalise(workspace)
+        }
+        return currentDirectory
     }
 }

@@ -28,7 +28,11 @@ public struct SizeRun: Sendable {
     }
 
     public func run(paths: [String], budgetRule: (any Rule)? = nil) -> Outcome {
-        let files = InputDiscovery.discover(paths)
+        run(files: InputDiscovery.discover(paths), budgetRule: budgetRule)
+    }
+
+    /// The same, on files already discovered (`RunPlan.discover`).
+    public func run(files: [String], budgetRule: (any Rule)? = nil) -> Outcome {
         let loader = self.loader, forced = self.forcedVersion, budget = self.budget
         let results: [Result<(ModuleFootprint, [Diagnostic]), ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
             do {

@@ -27,3 +27,38 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
         try c.encode(column, forKey: .column)
     }
 }
+
+/// Paths as a reader clicks on them: without `.` and `..` components, and relative to the
+/// directory the user works in when they lie under it.
+public enum SourcePath {
+    /// `path` with `.` and `..` resolved lexically (no file system access: the sources of a
+    /// module are usually not on the machine that lints it). A relative path keeps leading
+    /// `..` it cannot resolve.
+    public static func normalise(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part == "..", absolute {
+                continue
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    /// `path` relative to `root` when it lies under it (both normalised; `root` absolute),
+    /// else nil.
+    public static func relative(_ path: String, to root: String) -> String? {
+        guard path.hasPrefix("/") else { return nil }
+        let file = normalise(path), base = normalise(root)
+        let prefix = base == "/" ? "/" : base + "/"
+        guard file.hasPrefix(prefix), file.count > prefix.count else { return nil }
+        return String(file.dropFirst(prefix.count))
+    }
+}

@@ -30,7 +30,7 @@ public struct JSONReporter: Sendable {
         let diagnostic: Diagnostic
 
         enum Keys: String, CodingKey {
-            case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section, location
+            case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section, location, related
             case symbol_demangled, target_symbol_demangled
         }
 
@@ -50,6 +50,20 @@ public struct JSONReporter: Sendable {
             try c.encode(diagnostic.targetSymbolDemangled, forKey: .target_symbol_demangled)
             try c.encode(diagnostic.targetSection, forKey: .target_section)
             try c.encode(diagnostic.location, forKey: .location)
+            try c.encode(diagnostic.related.map(Related.init), forKey: .related)
+        }
+    }
+
+    /// `{file, line, column, message}`.
+    struct Related: Encodable {
+        let place: RelatedLocation
+        enum Keys: String, CodingKey { case file, line, column, message }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(place.location.file, forKey: .file)
+            try c.encode(place.location.line, forKey: .line)
+            try c.encode(place.location.column, forKey: .column)
+            try c.encode(place.message, forKey: .message)
         }
     }
 

@@ -148,8 +148,18 @@ public struct SARIFReporter: Sendable {
                     region: Region(startLine: location.line, startColumn: location.column)),
                     logicalLocations: logical)], forKey: .locations)
                 let binary = PhysicalLocation(artifactLocation: module.artifactLocation, region: nil)
-                try c.encode([Location(id: 1, physicalLocation: binary, logicalLocations: nil,
-                                       message: Text(text: "module \(diagnostic.module)"))], forKey: .relatedLocations)
+                var related = [Location(id: 1, physicalLocation: binary, logicalLocations: nil,
+                                        message: Text(text: "module \(diagnostic.module)"))]
+                // A place outside the checkout (a prototype in the installed kernel headers) is
+                // not one code scanning can show: it stays in the JSON output.
+                for (index, place) in diagnostic.related.filter({ !$0.location.file.hasPrefix("/") }).enumerated() {
+                    let (placeURI, placeBase) = SARIFReporter.uri(place.location.file)
+                    related.append(Location(id: index + 2, physicalLocation: PhysicalLocation(
+                        artifactLocation: ArtifactLocation(uri: placeURI, uriBaseId: placeBase),
+                        region: Region(startLine: place.location.line, startColumn: place.location.column)),
+                        logicalLocations: nil, message: Text(text: place.message)))
+                }
+                try c.encode(related, forKey: .relatedLocations)
             } else {
                 try c.encode([Location(physicalLocation: module, logicalLocations: logical)], forKey: .locations)
             }

@@ -73,11 +73,28 @@ public struct SizeReport: Sendable {
 
     static let tableColumns: [Column] = [.module, .text, .rodata, .ro_after_init, .data, .bss, .kallsyms, .`init`, .core, .core_allocated, .waste, .size_class]
 
+    /// The table's heading for a column, where it differs from the CSV/JSON key.
+    static func heading(_ column: Column) -> String {
+        switch column {
+        case .core_allocated: return "allocated"
+        case .size_class: return "what the loader does"
+        default: return column.rawValue
+        }
+    }
+
+    /// What the loader does with the module's core, in words: every core is vmalloc'd in
+    /// whole pages; a sub-page one is what kmalloc could have held.
+    public static func classDescription(_ f: ModuleFootprint) -> String {
+        let pages = f.corePages == 1 ? "1 page" : "\(f.corePages) pages"
+        let approximate = f.isExact ? "" : "~"
+        return (f.sizeClass == .kmalloc ? "sub-page, vmalloc'd as " : "vmalloc'd as ") + pages + approximate
+    }
+
     public func table(sortBy column: Column = .path, limit: Int? = nil) -> String {
         var rows = sorted(by: column)
         if let limit, limit >= 0, rows.count > limit { rows = Array(rows.prefix(limit)) }
-        let header = SizeReport.tableColumns.map { $0 == .`init` ? "init" : $0.rawValue }
-        let cells = rows.map { f in SizeReport.tableColumns.map { $0.string(f) + ($0 == .size_class && !f.isExact ? "~" : "") } }
+        let header = SizeReport.tableColumns.map(SizeReport.heading)
+        let cells = rows.map { f in SizeReport.tableColumns.map { $0 == .size_class ? SizeReport.classDescription(f) : $0.string(f) } }
         var widths = header.map(\.count)
         for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ row: [String]) -> String {
@@ -87,7 +104,8 @@ public struct SizeReport: Sendable {
                     : String(repeating: " ", count: widths[i] - cell.count) + cell
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
-        var out = line(header)
+        var out = "sizes in bytes; allocated: the whole \(pageSize)-byte pages the loader maps for the core; waste: the part of them the module does not fill\n"
+        out += line(header)
         for row in cells { out += line(row) }
         if footprints.contains(where: { !$0.isExact }) {
             out += "~ the architecture sizes some sections at load time (PLT, GOT, stubs): figures are a lower bound\n"
@@ -106,17 +124,23 @@ public struct SizeReport: Sendable {
             out += range.padding(toLength: 15, withPad: " ", startingAt: 0) + marker + " "
                 + String(repeating: " ", count: max(0, 6 - String(bucket.count).count)) + "\(bucket.count) \(bar)\n"
         }
-        out += "(| marks cores of one page (\(pageSize) bytes) or more: vmalloc class)\n"
+        out += "(| marks cores of a page (\(pageSize) bytes) or more: no kmalloc object could hold them)\n"
         return out
     }
 
     public func summaryText() -> String {
         let s = summary
-        var out = s.sentence + "\n"
-        out += "  now \(s.smallModulePages) pages from vmalloc, as kmalloc objects \(s.smallModuleKmallocPages) pages\n"
-        out += "  2002 measure: \(s.textPlusDataUnderPage) of \(s.modules) modules have .text + .data < \(pageSize)\n"
-        out += "  core \(s.coreBytes) bytes, allocated \(s.coreAllocatedBytes) bytes, waste \(s.wasteBytes) bytes; init \(s.initAllocatedBytes) bytes while loading\n"
-        if s.approximate > 0 { out += "  \(s.approximate) modules have arch-sized sections (PLT/GOT/stubs): their figures are a lower bound\n" }
+        func pages(_ n: UInt64) -> String { n == 1 ? "1 page" : "\(n) pages" }
+        func modules(_ n: Int) -> String { n == 1 ? "1 module" : "\(n) modules" }
+        var out = "\(s.underPage) of \(modules(s.modules)) would fit under a page (\(pageSize) bytes) as one kmalloc object, "
+            + "but the loader vmallocs whole pages: they take \(pages(s.smallModulePages)) now, "
+            + "\(pages(s.smallModuleKmallocPages)) as kmalloc objects (\(pages(s.pagesSaved)) saved)\n"
+        out += "  cores: \(s.coreBytes) bytes of module in \(s.coreAllocatedBytes) bytes allocated; "
+            + "the page rounding costs \(s.wasteBytes) bytes\n"
+        out += "  init: \(s.initAllocatedBytes) bytes allocated while the modules initialise, freed afterwards\n"
+        out += "  2002 measure (.text + .data under a page, as the 2002 kmalloc proposal counted): "
+            + "\(s.textPlusDataUnderPage) of \(modules(s.modules))\n"
+        if s.approximate > 0 { out += "  \(modules(s.approximate)) have arch-sized sections (PLT/GOT/stubs): their figures are a lower bound\n" }
         return out
     }
 

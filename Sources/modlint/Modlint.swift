@@ -130,6 +130,10 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Parallel jobs (default: all cores).")
     var jobs: Int?
 
+    @Option(name: .customLong("source-root"),
+            help: ArgumentHelp("Report module and source paths under DIR relative to it (default: $GITHUB_WORKSPACE when the current directory is in it, else the current directory).", valueName: "dir"))
+    var sourceRoot: String?
+
     @Option(name: .customLong("module-timeout"),
             help: ArgumentHelp("Give up on a module still being checked after this many seconds and report it as unreadable (E001); 0: no limit.", valueName: "seconds"))
     var moduleTimeout: Double = 300
@@ -149,6 +153,8 @@ struct Check: ParsableCommand {
         var configuration = try rules.resolve()
         if requireDebugInfo { configuration.requireDebugInfo = true }
         try layout.apply(to: &configuration)
+        configuration.sourceRoot = SourceRoot.resolve(option: sourceRoot, currentDirectory: FileManager.default.currentDirectoryPath,
+                                                      environment: ProcessInfo.processInfo.environment)
         let targets = try outputs.targets()
         var baseline: Baseline?
         if let path = baselines.baseline { baseline = try Baseline.load(path: path) }

@@ -88,7 +88,12 @@ struct Sizes: ParsableCommand {
         let forced = kernelVersion.flatMap { KernelVersion(parsing: $0) }
         let run = SizeRun(loader: configuration.loader, forcedVersion: forced, budget: configuration.sizeBudget,
                           jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let outcome = run.run(paths: paths, budgetRule: configuration.sizeBudget.isEmpty ? nil : SizeBudgetExceeded())
+        let files: [String]
+        do { files = try RunPlan.discover(paths) } catch {
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let outcome = run.run(files: files, budgetRule: configuration.sizeBudget.isEmpty ? nil : SizeBudgetExceeded())
         for (path, reason) in outcome.unreadable { printError("error: \(path): \(reason)") }
         let pageSize = outcome.footprints.first?.pageSize ?? configuration.loader.pageSize ?? 4096
         if Set(outcome.footprints.map(\.pageSize)).count > 1 {

@@ -74,9 +74,9 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_exitref.ko: Fixtures/src/fx_exitref/fx_exitref.c:57:31: warning: section mismatch: fx_platform_driver+0x8 (section .data) references fx_remove (section .exit.text), which is discarded when the code is built in (modpost of this kernel does not report it: it exempts symbols named *driver) [X002 data-references-exit]
             Fixtures/linux-6.1-amd64/fx_exitref.ko: Fixtures/src/fx_exitref/fx_exitref.c:30:2: error: section mismatch: fx_normal_function+0x12 (section .text.unlikely) references fx_teardown (section .exit.text), which is discarded when the code is built in [X001 code-references-exit]
             Fixtures/linux-6.1-amd64/fx_exporter.ko: error: exports duplicate symbol fx_exported_plain, also exported by fx_dup (Fixtures/linux-6.1-amd64/fx_dup.ko) [U006 exported-twice]
-            Fixtures/linux-6.1-amd64/fx_gplonly.ko: /usr/src/linux-headers-6.1.0-50-common/include/linux/debugfs.h:87:16: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
-            Fixtures/linux-6.1-amd64/fx_gplonly.ko: /usr/src/linux-headers-6.1.0-50-common/include/linux/timekeeping.h:67:16: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
-            Fixtures/linux-6.1-amd64/fx_importer_prop.ko: Fixtures/src/fx_exports/fx_importer_prop.c:15:12: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_gplonly.ko: Fixtures/src/fx_gplonly/fx_gplonly.c:23:19: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'debugfs_create_dir' exported by vmlinux [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_gplonly.ko: Fixtures/src/fx_gplonly/fx_gplonly.c:21:16: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'ktime_get' exported by vmlinux [U002 gpl-only-symbol]
+            Fixtures/linux-6.1-amd64/fx_importer_prop.ko: Fixtures/src/fx_exports/fx_importer_prop.c:20:2: error: GPL-incompatible module (license 'Proprietary') uses GPL-only symbol 'fx_exported_gpl' exported by fx_exporter [U002 gpl-only-symbol]
             Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:72:24: warning: section mismatch: fx_holder+0x8 (section .data) references fx_setup_data (section .init.text), which is freed once the module's init has run [X003 references-init]
             Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:186:2: warning: section mismatch: fx_exit_calls_init+0xd (section .exit.text) references fx_late_init_helper (section .init.text), which was freed when the module's init finished [X004 init-exit-cross-reference]
             Fixtures/linux-6.1-amd64/fx_initref.ko: Fixtures/src/fx_initref/fx_initref.c:170:3: warning: section mismatch: fx_init_calls_exit+0x85 (section .init.text) references fx_cleanup_hw (section .exit.text), which is discarded when the code is built in [X004 init-exit-cross-reference]
@@ -85,15 +85,15 @@ import Testing
             Fixtures/linux-6.1-amd64/fx_noexit.ko: Fixtures/src/fx_noexit/fx_noexit.c:11:19: note: module_init(fx_noexit_init) without module_exit(): the module can never be unloaded [X006 no-exit-function]
             Fixtures/linux-6.1-amd64/fx_nolicense.ko: error: no MODULE_LICENSE(): modpost refuses to build this module, and loading it taints the kernel [M001 missing-license]
             Fixtures/linux-6.1-amd64/fx_ns_import.ko: note: MODULE_IMPORT_NS(CRYPTO_INTERNAL) is unused: no symbol the module uses is exported in namespace CRYPTO_INTERNAL [U007 unused-namespace-import]
-            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (crypto_cipher_setkey) from namespace CRYPTO_INTERNAL, but does not import it (exported by vmlinux) [U003 namespace-not-imported]
-            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: error: module uses symbol (usb_stor_sense_invalidCDB) from namespace USB_STORAGE, but does not import it (exported by drivers/usb/storage/usb-storage) [U003 namespace-not-imported]
+            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: Fixtures/src/fx_ns/fx_ns_missing.c:23:2: error: module uses symbol (crypto_cipher_setkey) from namespace CRYPTO_INTERNAL, but does not import it (exported by vmlinux) [U003 namespace-not-imported]
+            Fixtures/linux-6.1-amd64/fx_ns_missing.ko: Fixtures/src/fx_ns/fx_ns_missing.c:23:2: error: module uses symbol (usb_stor_sense_invalidCDB) from namespace USB_STORAGE, but does not import it (exported by drivers/usb/storage/usb-storage) [U003 namespace-not-imported]
             Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:66:32: warning: 'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:96:31: note: 'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64 [O002 redundant-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:82:26: note: 'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64 [O002 redundant-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:109:25: warning: 'fx_xt_targets[1]' (struct xt_target) does not set .me: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:36:37: warning: 'fx_fops_no_owner' (struct file_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
             Fixtures/linux-6.1-amd64/fx_owner.ko: Fixtures/src/fx_owner/fx_owner.c:57:38: warning: 'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: nothing pins the module while the object is in use; set it to THIS_MODULE [O001 missing-owner]
-            Fixtures/linux-6.1-amd64/fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:15:13: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
+            Fixtures/linux-6.1-amd64/fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:20:2: error: 'fx_no_such_symbol' is undefined: exported neither by the kernel's symbol table nor by any module of this run [U001 unresolved-symbol]
             10 errors, 20 warnings, 12 notes in 25 modules
 
             """)
@@ -140,7 +140,7 @@ import Testing
         let run = try Self.modlint("check", "Fixtures/broken/not-elf.ko", "Fixtures/linux-6.1-amd64/fx_undef.ko", "--symbols", Self.symbols)
         #expect(run.status == 3)
         #expect(run.stdout.contains("Fixtures/broken/not-elf.ko: error: cannot read module: not an ELF file [E001 unreadable-input]"))
-        #expect(run.stdout.contains("fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:15:13: error: 'fx_no_such_symbol' is undefined"))
+        #expect(run.stdout.contains("fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:20:2: error: 'fx_no_such_symbol' is undefined"))
         #expect(run.stdout.hasSuffix("2 errors, 0 warnings, 0 notes in 1 module (1 of 2 files unreadable)\n"))
     }
 

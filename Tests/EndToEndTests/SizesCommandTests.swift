@@ -11,21 +11,30 @@ import Testing
         let run = try CommandLineTests.modlint("sizes", Self.small, Self.large)
         #expect(run.status == 0)
         #expect(run.stdout == """
-            module         text  rodata  ro_after_init  data  bss  kallsyms  init  core  core_allocated  waste  size_class
-            fx_size_large    12    2880              0   948    0       322  1804  4162           16384  12222  vmalloc
-            fx_size_small    12    2784              0   916    0       322  1804  4034           16384  12350  kmalloc
+            sizes in bytes; allocated: the whole 4096-byte pages the loader maps for the core; waste: the part of them the module does not fill
+            module         text  rodata  ro_after_init  data  bss  kallsyms  init  core  allocated  waste  what the loader does
+            fx_size_large    12    2880              0   948    0       322  1804  4162      16384  12222  vmalloc'd as 4 pages
+            fx_size_small    12    2784              0   916    0       322  1804  4034      16384  12350  sub-page, vmalloc'd as 4 pages
 
             core size (bytes)      modules
             2K–4K                 1 ████████████████████████████████████████
             4K–8K          |      1 ████████████████████████████████████████
-            (| marks cores of one page (4096 bytes) or more: vmalloc class)
+            (| marks cores of a page (4096 bytes) or more: no kmalloc object could hold them)
 
-            1 of 2 modules have a core under 4096 bytes; 3 pages would be saved by kmalloc-ing them
-              now 4 pages from vmalloc, as kmalloc objects 1 pages
-              2002 measure: 2 of 2 modules have .text + .data < 4096
-              core 8196 bytes, allocated 32768 bytes, waste 24572 bytes; init 24576 bytes while loading
+            1 of 2 modules would fit under a page (4096 bytes) as one kmalloc object, but the loader vmallocs whole pages: they take 4 pages now, 1 page as kmalloc objects (3 pages saved)
+              cores: 8196 bytes of module in 32768 bytes allocated; the page rounding costs 24572 bytes
+              init: 24576 bytes allocated while the modules initialise, freed afterwards
+              2002 measure (.text + .data under a page, as the 2002 kmalloc proposal counted): 2 of 2 modules
 
             """)
+    }
+
+    @Test func noModulesIsAnError() throws {
+        let empty = try Fixtures.scratchDirectory("sizes-empty")
+        let run = try CommandLineTests.modlint("sizes", empty)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == "modlint: error: no modules found under \(empty) (looked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz)\n")
     }
 
     @Test func jsonForTheOracle() throws {

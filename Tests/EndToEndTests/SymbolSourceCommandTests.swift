@@ -24,7 +24,7 @@ import Testing
 
             """)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:15:13: error: 'fx_no_such_symbol' is undefined"))
+        #expect(run.stdout.contains("fx_undef.ko: Fixtures/src/fx_undef/fx_undef.c:20:2: error: 'fx_no_such_symbol' is undefined"))
     }
 
     /// A kbuild `M=` directory: modules.order and the build's own Module.symvers beside the

@@ -136,3 +136,18 @@ import Testing
         #expect(try RunPlan.make(inputs: [missing], symbols: []).files == [missing])
     }
 }
+
+@Suite struct SourceRootTests {
+    @Test func theOptionWinsAndIsResolvedAgainstTheCurrentDirectory() {
+        #expect(SourceRoot.resolve(option: "../src", currentDirectory: "/w/repo/build", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/w/repo/src")
+        #expect(SourceRoot.resolve(option: "/x", currentDirectory: "/w", environment: [:]) == "/x")
+    }
+
+    @Test func githubsWorkspaceWhenTheStepRunsInsideIt() {
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w/repo/driver", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/w/repo")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w/repo", environment: ["GITHUB_WORKSPACE": "/w/repo/"]) == "/w/repo")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/tmp/other", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/tmp/other")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w/repo2", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/w/repo2")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w", environment: [:]) == "/w")
+    }
+}

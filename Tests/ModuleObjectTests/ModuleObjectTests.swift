@@ -174,3 +174,27 @@ import Testing
         #expect(decoder(.mips, .elf64, .big).split(info: 0x0000_002a_0000_0004) == (0x2a, 4))
     }
 }
+
+/// Source paths as a reader clicks on them.
+@Suite struct SourcePathTests {
+    @Test(arguments: [
+        ("/usr/src/linux-headers-6.1.0-50-amd64/../../../home/u/drv/foo.c", "/home/u/drv/foo.c"),
+        ("/a/./b//c/", "/a/b/c"),
+        ("/../x", "/x"),
+        ("drivers/./net/../usb/foo.c", "drivers/usb/foo.c"),
+        ("../../home/u/foo.c", "../../home/u/foo.c"),
+        (".", "."),
+    ])
+    func normalisedLexically(path: String, expected: String) {
+        #expect(SourcePath.normalise(path) == expected)
+    }
+
+    @Test func relativeOnlyUnderTheRoot() {
+        #expect(SourcePath.relative("/work/drv/foo.c", to: "/work/drv") == "foo.c")
+        #expect(SourcePath.relative("/work/drv/../drv/sub/foo.c", to: "/work/drv/") == "sub/foo.c")
+        #expect(SourcePath.relative("/work/drv2/foo.c", to: "/work/drv") == nil)
+        #expect(SourcePath.relative("/work/drv", to: "/work/drv") == nil)
+        #expect(SourcePath.relative("drv/foo.c", to: "/work") == nil)
+        #expect(SourcePath.relative("/usr/src/x.h", to: "/") == "usr/src/x.h")
+    }
+}

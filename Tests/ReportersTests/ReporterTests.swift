@@ -39,7 +39,7 @@ import Testing
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count == 3)
         let keys: Set<String> = ["code", "name", "severity", "path", "module", "message", "symbol", "section", "offset",
-                                 "target_symbol", "target_section", "location", "symbol_demangled", "target_symbol_demangled"]
+                                 "target_symbol", "target_section", "location", "related", "symbol_demangled", "target_symbol_demangled"]
         for d in diagnostics { #expect(Set(d.keys) == keys) }
         #expect(diagnostics[1]["offset"] as? Int == 8)
         #expect(diagnostics[1]["target_symbol"] as? String == "fx_remove")
