@@ -85,6 +85,32 @@ import Testing
         #expect(dup.deviceTableAliases.filter { $0 == "pci:v00008086d00001234sv*sd*bc*sc*i*" }.count == 1)
     }
 
+    /// The aliases come from the tables alone: with every `alias=` line of `.modinfo` blanked
+    /// (renamed in place), the same aliases are derived.
+    @Test(arguments: ["devtables/linux-7.2-amd64/fx_devtab_clean.ko", "linux-6.1-amd64/fx_devtab_clean.ko", "linux-6.12-amd64/fx_devtab_clean.ko"])
+    func aliasesAreDerivedWithTheAliasLinesBlanked(fixture: String) throws {
+        let original = try ModuleObject.load(path: Fixtures.path(fixture))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(fixture))))
+        let needle = Array("alias=".utf8), blank = Array("xxxxx=".utf8)
+        var index = 0
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0] && Array(bytes[index ..< index + needle.count]) == needle {
+                bytes.replaceSubrange(index ..< index + needle.count, with: blank)
+                index += needle.count
+            } else {
+                index += 1
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("modlint-blanked-\(getpid())-\(fixture.hashValue).ko").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let blanked = try ModuleObject.load(path: path)
+        #expect(blanked.modinfo.values("alias").isEmpty)
+        #expect(!blanked.deviceTableAliases.isEmpty)
+        #expect(blanked.deviceTableAliases == AliasComparison(module: original).derived)
+        #expect(blanked.deviceTableAliases.sorted() == AliasComparison(module: original).appended.sorted())
+    }
+
     @Test(.enabled(if: corpus != nil, "MODLINT_CORPUS is not set (scripts/test fetches Debian 12's trees)"))
     func corpusAliasesEqualModpostsAliases() throws {
         try Self.checkTrees(under: try #require(Self.corpus))
