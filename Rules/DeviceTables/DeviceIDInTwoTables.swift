@@ -12,7 +12,7 @@ public struct DeviceIDInTwoTables: Rule {
             one driver, the copy is dead weight. Kernel tools de-duplicate the aliases silently.
             """,
         fix: "Keep the id in the table of the driver that should handle the device and delete it from the other.",
-        kernelVersions: "modules of 5.15–6.13 (by vermagic; the entry layouts are those of 6.1, checked against Debian's trees), for the types file2alias knows",
+        kernelVersions: "modules of 5.15 to 7.3 (by vermagic; entry layouts generated from the mod_devicetable.h of 6.1, 6.12, 7.2 and 7.3, checked against Debian's 6.1, 6.12 and 7.2 trees; a release between two of them only for structs both lay out alike), for the types file2alias of that release knows",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_dup.ko", expected: ["fx_pci_ids[0] -> fx_pci_ids_extra[1]"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_clean.ko", expected: []),

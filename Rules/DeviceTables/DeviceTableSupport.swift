@@ -26,7 +26,7 @@ struct DriverData: Equatable {
     let targets: [String]
 
     init(entry: DeviceIDEntry, table: DeviceTable, module: ModuleObject) {
-        let layout = table.kind?.layout(wordSize: table.wordSize)
+        let layout = table.layout
         let members = layout?.fields.filter(\.field.isDriverData) ?? []
         let entryStart = table.offset + UInt64(entry.index * (layout?.size ?? 0))
         let sectionIndex = module.sections.first { $0.name == table.section }?.index

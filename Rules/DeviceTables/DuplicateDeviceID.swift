@@ -13,7 +13,7 @@ public struct DuplicateDeviceID: Rule {
             depmod merges it silently: nothing in the kernel build reports it.
             """,
         fix: "Delete the later entry, or merge its driver_data into the first one.",
-        kernelVersions: "modules of 5.15–6.13 (by vermagic; the entry layouts are those of 6.1, checked against Debian's trees), for the types file2alias knows",
+        kernelVersions: "modules of 5.15 to 7.3 (by vermagic; entry layouts generated from the mod_devicetable.h of 6.1, 6.12, 7.2 and 7.3, checked against Debian's 6.1, 6.12 and 7.2 trees; a release between two of them only for structs both lay out alike), for the types file2alias of that release knows",
         examples: [
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_dup.ko", expected: [
                 "fx_of_ids[2] -> fx_of_ids[0]", "fx_pci_ids[2] -> fx_pci_ids[0]", "fx_pci_ids[3] -> fx_pci_ids[1]",

@@ -13,7 +13,7 @@ public struct UnterminatedDeviceTable: Rule {
             entry" later), so a module that has it was built without modpost's checks.
             """,
         fix: "End the table with an empty entry: { }.",
-        kernelVersions: "modules of 5.15–6.13 (by vermagic), for the types file2alias knows",
+        kernelVersions: "modules of 5.15 to 7.3 (by vermagic; entry layouts generated from the mod_devicetable.h of 6.1, 6.12, 7.2 and 7.3, checked against Debian's 6.1, 6.12 and 7.2 trees; a release between two of them only for structs both lay out alike), for the types file2alias of that release knows",
         examples: [
             RuleExample(fixture: "devtables/fx_devtab_unterminated.ko", expected: ["fx_rival_pci_ids"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_devtab_clean.ko", expected: []),

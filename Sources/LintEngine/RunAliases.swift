@@ -10,10 +10,19 @@ import ModuleObject
 public struct RunAliases: Sendable {
     public struct Claimant: Sendable, Hashable {
         public let module: String
+        /// The module file, or for a built-in driver the `modules.builtin.modinfo` that lists it.
         public let path: String
         /// The alias= line of that module: the same string, or a pattern that matches it.
         public let alias: String
+        /// A driver built into the kernel (its aliases from `modules.builtin.modinfo`).
+        public var builtin: Bool = false
     }
+
+    /// The modalias strings each module's device tables produce, by module path: what the
+    /// alias rule needs of the other module of a pair.
+    public let deviceTableAliases: [String: [String]]
+    /// The alias= lines of each module, by module path.
+    public let moduleClaims: [String: [String]]
 
     /// A claim that is a glob, prepared for matching: a string can only match it when it
     /// starts with its literal prefix and contains its longest literal run, checks far cheaper
@@ -43,7 +52,10 @@ public struct RunAliases: Sendable {
     private let literalPool: [UInt8]
     private let patternPool: [CChar]
 
-    public init(modules: [ModuleObject]) {
+    /// `builtin`: the built-in drivers' aliases (name, alias, file); nil reads the
+    /// `modules.builtin.modinfo` of every installed tree the modules lie in.
+    public init(modules: [ModuleObject], builtin: [(module: String, alias: String, path: String)]? = nil) {
+        let builtinClaims = builtin ?? BuiltinModinfo.aliases(forModulesAt: modules.map(\.path))
         var firstClaim: [String: Int32] = [:]
         var claims: [Claimant] = []
         var nextClaim: [Int32] = []
@@ -64,35 +76,50 @@ public struct RunAliases: Sendable {
         nextClaim.reserveCapacity(aliasCount)
         patternPool.reserveCapacity(aliasBytes)
         literalPool.reserveCapacity(aliasBytes)
+        var deviceTableAliases: [String: [String]] = [:]
+        var moduleClaims: [String: [String]] = [:]
+        var entries: [Claimant] = []
+        entries.reserveCapacity(aliasCount + builtinClaims.count)
         for module in modules {
-            let name = module.name
             var seen = Set<String>()
+            var own: [String] = []
             for entry in module.modinfo.entries where entry.key == "alias" {
-                let alias = entry.value
-                guard seen.insert(alias).inserted else { continue }
-                let claimant = Int32(claims.count)
-                claims.append(Claimant(module: name, path: module.path, alias: alias))
-                nextClaim.append(-1)
-                if let first = firstClaim.updateValue(claimant, forKey: alias) {
-                    // The chain's order does not matter (queries sort): link in after its head.
-                    firstClaim[alias] = first
-                    nextClaim[Int(claimant)] = nextClaim[Int(first)]
-                    nextClaim[Int(first)] = claimant
-                }
-                let utf8 = Array(alias.utf8)
-                guard let (prefixLength, literal) = utf8.withUnsafeBufferPointer(RunAliases.globShape) else { continue }
-                let pattern = Pattern(claimant: claimant, literalStart: Int32(literalPool.count),
-                                      literalCount: Int32(literal.count), patternStart: Int32(patternPool.count),
-                                      patternCount: Int32(utf8.count))
-                literalPool.append(contentsOf: utf8[literal])
-                patternPool.append(contentsOf: utf8.lazy.map { CChar(bitPattern: $0) })
-                patternPool.append(0)
-                let bucket = patterns.value(for: utf8[..<prefixLength]) {
-                    buckets.append(Bucket(patterns: []))
-                    return Int32(buckets.count - 1)
-                }
-                buckets[Int(bucket)].patterns.append(pattern)
+                guard seen.insert(entry.value).inserted else { continue }
+                entries.append(Claimant(module: module.name, path: module.path, alias: entry.value))
+                own.append(entry.value)
             }
+            moduleClaims[module.path] = own
+            deviceTableAliases[module.path] = module.deviceTableAliases
+        }
+        for claim in builtinClaims {
+            entries.append(Claimant(module: claim.module, path: claim.path, alias: claim.alias, builtin: true))
+        }
+        self.deviceTableAliases = deviceTableAliases
+        self.moduleClaims = moduleClaims
+        for entry in entries {
+            let alias = entry.alias
+            let claimant = Int32(claims.count)
+            claims.append(entry)
+            nextClaim.append(-1)
+            if let first = firstClaim.updateValue(claimant, forKey: alias) {
+                // The chain's order does not matter (queries sort): link in after its head.
+                firstClaim[alias] = first
+                nextClaim[Int(claimant)] = nextClaim[Int(first)]
+                nextClaim[Int(first)] = claimant
+            }
+            let utf8 = Array(alias.utf8)
+            guard let (prefixLength, literal) = utf8.withUnsafeBufferPointer(RunAliases.globShape) else { continue }
+            let pattern = Pattern(claimant: claimant, literalStart: Int32(literalPool.count),
+                                  literalCount: Int32(literal.count), patternStart: Int32(patternPool.count),
+                                  patternCount: Int32(utf8.count))
+            literalPool.append(contentsOf: utf8[literal])
+            patternPool.append(contentsOf: utf8.lazy.map { CChar(bitPattern: $0) })
+            patternPool.append(0)
+            let bucket = patterns.value(for: utf8[..<prefixLength]) {
+                buckets.append(Bucket(patterns: []))
+                return Int32(buckets.count - 1)
+            }
+            buckets[Int(bucket)].patterns.append(pattern)
         }
         for index in buckets.indices { buckets[index].index(literals: literalPool) }
         self.firstClaim = firstClaim
@@ -188,6 +215,69 @@ public struct RunAliases: Sendable {
             index += 1
         }
         return false
+    }
+}
+
+/// The aliases of the drivers built into a kernel: `modules.builtin.modinfo` of an installed
+/// tree holds `<module>.alias=<alias>` entries, NUL-separated (MODULE_ALIAS() of built-in
+/// code; from ≈6.18 on also the aliases of their device tables, which modpost now derives for
+/// vmlinux too). modprobe treats them as built in, but a module claiming the same device
+/// still loads and loses the device to the driver already bound.
+public enum BuiltinModinfo {
+    public static let fileName = "modules.builtin.modinfo"
+
+    /// The built-in aliases of every tree the module files lie in: the nearest directory above
+    /// each file that holds `modules.builtin.modinfo` (looked up once per directory).
+    public static func aliases(forModulesAt paths: [String]) -> [(module: String, alias: String, path: String)] {
+        var treeOf: [String: String?] = [:]
+        func tree(of directory: String) -> String? {
+            if let known = treeOf[directory] { return known }
+            let candidate = directory + "/" + fileName
+            let found: String?
+            if access(candidate, R_OK) == 0 {
+                found = candidate
+            } else if let slash = directory.lastIndex(of: "/"), slash != directory.startIndex {
+                found = tree(of: String(directory[..<slash]))
+            } else {
+                found = nil
+            }
+            treeOf[directory] = found
+            return found
+        }
+        var files: [String] = []
+        for path in paths {
+            guard let slash = path.lastIndex(of: "/") else { continue }
+            if let file = tree(of: String(path[..<slash])), !files.contains(file) { files.append(file) }
+        }
+        return files.flatMap { file in parse(read(file)).map { (module: $0.module, alias: $0.alias, path: file) } }
+    }
+
+    static func read(_ path: String) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { return [] }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[..<count])
+        }
+        return bytes
+    }
+
+    /// The `<module>.alias=<alias>` entries of the file's bytes, in order, each pair once.
+    public static func parse(_ bytes: [UInt8]) -> [(module: String, alias: String)] {
+        var found: [(module: String, alias: String)] = []
+        var seen = Set<String>()
+        let marker = Array(".alias=".utf8)
+        for entry in bytes.split(separator: 0, omittingEmptySubsequences: true) {
+            guard let dot = entry.firstIndex(of: UInt8(ascii: ".")), entry[dot...].starts(with: marker) else { continue }
+            let module = String(decoding: entry[..<dot], as: UTF8.self)
+            let alias = String(decoding: entry[(dot + marker.count)...], as: UTF8.self)
+            guard !module.isEmpty, !alias.isEmpty, seen.insert(module + "\u{0}" + alias).inserted else { continue }
+            found.append((module, alias))
+        }
+        return found
     }
 }
 

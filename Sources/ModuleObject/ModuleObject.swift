@@ -96,7 +96,7 @@ public struct ModuleObject: Sendable {
         self.thisModule = thisModule
         self.isSigned = isSigned
         self.deviceTables = deviceTables
-        self.deviceTableAliases = deviceTables.flatMap(\.aliases)
+        self.deviceTableAliases = DeviceTable.moduleAliases(deviceTables)
         if let name = modinfo.name, !name.isEmpty {
             self.name = name
         } else {

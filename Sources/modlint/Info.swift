@@ -125,16 +125,18 @@ struct InfoReport: Encodable {
             case .unterminated: status = "not terminated with an all-zero entry"
             case .notInFile2alias: status = "type not handled by file2alias: no aliases"
             case .outsideSection: status = "outside its section: not decoded"
-            case .layoutUnknownForKernel(let kernel): status = "entry layout not known for kernel \(kernel): not decoded"
+            case .layoutUnknownForKernel(let kernel):
+                status = "entry layout not known for kernel \(kernel) (no generated layout covers it): not decoded"
+            case .layoutMismatch(let problem): status = "layout does not fit the derivation (\(problem)): not decoded"
             }
-            let layout = table.kind?.layout(wordSize: table.wordSize)
+            let layout = table.layout
             let entries = table.entries.map { entry in
                 Entry(index: entry.index,
                       fields: Dictionary(uniqueKeysWithValues: entry.fields.map { ($0.name, $0.value.description) }),
                       aliases: entry.aliases, note: entry.note)
             }
             return Table(type: table.type, variable: table.symbol.variable, symbol: table.symbol.name,
-                         naming: table.symbol.naming.rawValue, structName: table.kind?.structName, section: table.section,
+                         naming: table.symbol.naming.rawValue, structName: table.layout?.structName ?? table.kind?.structName, section: table.section,
                          offset: table.offset, size: table.size, entrySize: layout?.size, status: status, entries: entries,
                          fieldOrder: layout?.fields.map(\.field.name) ?? [])
         }

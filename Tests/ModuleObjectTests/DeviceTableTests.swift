@@ -13,6 +13,9 @@ import Testing
         #expect(prefixed.type == "usb" && prefixed.variable == "id_table" && prefixed.naming == .prefixed)
         let kmod = try #require(DeviceTableSymbol.parse("__mod_device_table__kmod_snd_hda_intel__pci__azx_ids"))
         #expect(kmod.type == "pci" && kmod.variable == "azx_ids" && kmod.moduleName == "snd_hda_intel" && kmod.naming == .kmod)
+        // Rust's module_device_table! (sid's qt2025): a line number before "__kmod_".
+        let rust = try #require(DeviceTableSymbol.parse("__mod_device_table__24__kmod_qt2025__mdio__TABLE"))
+        #expect(rust.type == "mdio" && rust.variable == "TABLE" && rust.moduleName == "qt2025" && rust.naming == .rust)
         // A variable name containing "__" stays whole after the first separator.
         #expect(DeviceTableSymbol.parse("__mod_of__a__b_device_table")?.variable == "a__b")
         for name in ["__mod_pci_device_table", "__mod___x_device_table", "__mod_pci__x", "__mod_device_table__pci",
@@ -36,30 +39,76 @@ import Testing
             "fslmc": (18, 18), "ssb": (6, 6), "bcma": (6, 6), "rapidio": (8, 8), "parisc": (8, 8), "ipack": (12, 12),
             "cpu": (2, 2), "mipscdmm": (1, 1), "tbsvc": (40, 32),
         ]
+        let linux61 = DeviceIDLayouts.v6_1
         for (type, sizes) in expected {
-            let kind = DeviceIDType.named(type)
-            #expect(kind?.layout(wordSize: 8).size == sizes.0, "\(type) 64-bit")
-            #expect(kind?.layout(wordSize: 4).size == sizes.1, "\(type) 32-bit")
+            let name = DeviceIDType.named(type)?.structName ?? "?"
+            #expect(linux61.layout(of: name, wordSize: 8)?.size == sizes.0, "\(type) 64-bit")
+            #expect(linux61.layout(of: name, wordSize: 4)?.size == sizes.1, "\(type) 32-bit")
         }
         #expect(DeviceIDType.named("tifm") == nil)
-        #expect(DeviceIDType.named("pci")?.layout(wordSize: 8).field("override_only")?.offset == 32)
-        #expect(DeviceIDType.named("usb")?.layout(wordSize: 4).field("driver_info")?.offset == 20)
+        #expect(linux61.layout(of: "pci_device_id", wordSize: 8)?.field("override_only")?.offset == 32)
+        #expect(linux61.layout(of: "usb_device_id", wordSize: 4)?.field("driver_info")?.offset == 20)
+        // Every type file2alias handles has its struct in the generation that handles it.
+        for generation in DeviceIDLayouts.generations {
+            for type in DeviceIDType.all where type.handled(by: generation.kernel) {
+                #expect(generation.layout(of: type.structName, wordSize: 8) != nil, "\(type.type) in \(generation.kernel)")
+            }
+        }
     }
 
-    @Test func bigEndianEntriesAreReadInTheirByteOrder() {
-        let layout = DeviceIDType.named("pci")!.layout(wordSize: 8)
+    /// What changed between the generations, as their headers say.
+    @Test func generationsDifferWhereTheHeadersDo() throws {
+        let x86 = { (g: DeviceIDLayouts, w: Int) in g.layout(of: "x86_cpu_id", wordSize: w)?.size }
+        #expect(x86(DeviceIDLayouts.v6_1, 4) == 16)
+        #expect(x86(DeviceIDLayouts.v6_12, 4) == 16)
+        #expect(x86(DeviceIDLayouts.v7_2, 4) == 20)
+        #expect(DeviceIDLayouts.v6_1.layout(of: "cdx_device_id", wordSize: 8) == nil)
+        #expect(DeviceIDLayouts.v6_12.layout(of: "coreboot_device_id", wordSize: 8)?.size == 16)
+        #expect(DeviceIDLayouts.v6_12.layout(of: "vchiq_device_id", wordSize: 8)?.size == 32)
+        #expect(DeviceIDLayouts.v6_1.constants["INPUT_DEVICE_ID_SW_MAX"] == 0x10)
+        #expect(DeviceIDLayouts.v7_2.constants["INPUT_DEVICE_ID_SW_MAX"] == 0x11)
+        // A release between two generations uses the older one where both agree, nothing
+        // where they differ; after the newest one, nothing.
+        #expect(DeviceIDLayouts.generation(for: "pci_device_id", kernel: KernelVersion(6, 14))?.kernel == KernelVersion(6, 12))
+        #expect(DeviceIDLayouts.generation(for: "x86_cpu_id", kernel: KernelVersion(6, 14)) == nil)
+        #expect(DeviceIDLayouts.generation(for: "x86_cpu_id", kernel: KernelVersion(7, 2, 13))?.kernel == KernelVersion(7, 2))
+        #expect(DeviceIDLayouts.generation(for: "pci_device_id", kernel: KernelVersion(8, 0)) == nil)
+        #expect(DeviceIDLayouts.generation(for: "pci_device_id", kernel: KernelVersion(5, 10)) == nil)
+        #expect(DeviceIDLayouts.generation(for: "pci_device_id", kernel: KernelVersion(5, 15))?.kernel == KernelVersion(6, 1))
+    }
+
+    /// A member the layout lacks is an error, never a zero.
+    @Test func accessorsFailLoudly() throws {
+        let layout = try #require(DeviceIDLayouts.v6_1.layout(of: "pci_device_id", wordSize: 8))
+        let entry = Entry(bytes: [UInt8](repeating: 0, count: 40), layout: layout, bigEndian: false)
+        #expect(throws: DerivationStop.self) { try entry.u("venddor") }
+        #expect(throws: DerivationStop.self) { try entry.string("vendor") }
+        #expect(try entry.u("vendor") == 0)
+        let cdx = try #require(DeviceIDLayouts.v7_2.layout(of: "cdx_device_id", wordSize: 8))
+        var bytes = [UInt8](repeating: 0xff, count: cdx.size)
+        bytes.replaceSubrange(12..<20, with: [0, 0, 0, 0, 1, 0, 0, 0]) // class_mask 0, override_only 1
+        let kind = try #require(DeviceIDType.named("cdx"))
+        #expect(try Modalias.aliases(type: kind, entry: Entry(bytes: bytes, layout: cdx, bigEndian: false), kernel: KernelVersion(7, 2)).0
+                == ["vfio_cdx:v*d*sv*sd*c*"])
+    }
+
+    @Test func bigEndianEntriesAreReadInTheirByteOrder() throws {
+        let layout = DeviceIDLayouts.v6_1.layout(of: "pci_device_id", wordSize: 8)!
         var bytes = [UInt8](repeating: 0, count: 40)
         bytes.replaceSubrange(0..<8, with: [0, 0, 0x80, 0x86, 0, 0, 0x12, 0x34])
         bytes.replaceSubrange(8..<16, with: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
-        let entry = EntryReader(bytes: bytes, layout: layout, bigEndian: true)
-        #expect(Modalias.aliases(type: "pci", entry: entry, previous: []).0 == ["pci:v00008086d00001234sv*sd*bc*sc*i*"])
-        let dmi = DeviceIDType.named("dmi")!.layout(wordSize: 8)
+        let entry = Entry(bytes: bytes, layout: layout, bigEndian: true)
+        let kernel = KernelVersion(6, 1)
+        #expect(try Modalias.aliases(type: DeviceIDType.named("pci")!, entry: entry, kernel: kernel).0 == ["pci:v00008086d00001234sv*sd*bc*sc*i*"])
+        let dmi = DeviceIDLayouts.v6_1.layout(of: "dmi_system_id", wordSize: 8)!
+        let constants = DeviceIDLayouts.v6_1.constants
         var row = [UInt8](repeating: 0, count: 344)
         row[16] = 6 << 1 // slot DMI_SYS_VENDOR in the high seven bits on a big-endian target
         row.replaceSubrange(17..<21, with: Array("ACME".utf8))
-        #expect(Modalias.dmi(EntryReader(bytes: row, layout: dmi, bigEndian: true)) == "dmi*:svn*ACME*:")
+        let d = Derivation(kernel: kernel)
+        #expect(try Modalias.dmi(Entry(bytes: row, layout: dmi, constants: constants, bigEndian: true), d) == ["dmi*:svn*ACME*:"])
         row[16] = 6
-        #expect(Modalias.dmi(EntryReader(bytes: row, layout: dmi, bigEndian: false)) == "dmi*:svn*ACME*:")
+        #expect(try Modalias.dmi(Entry(bytes: row, layout: dmi, constants: constants, bigEndian: false), d) == ["dmi*:svn*ACME*:"])
     }
 
     @Test func usbBcdDeviceRangesBecomeGlobPatterns() throws {
@@ -155,8 +204,8 @@ import Testing
                               size: 80, link: 0, info: 0, alignment: 8, entrySize: 0)
         let symbol = DeviceTableSymbol.parse("__mod_device_table__pci__ids")!
         let newer = DeviceTable(symbol: symbol, section: section, offset: 0, size: 80, contents: nil, wordSize: 8,
-                                bigEndian: false, kernel: KernelVersion(6, 14))
-        #expect(newer.status == .layoutUnknownForKernel("6.14"))
+                                bigEndian: false, kernel: KernelVersion(8, 0))
+        #expect(newer.status == .layoutUnknownForKernel("8.0"))
         let older = DeviceTable(symbol: symbol, section: section, offset: 0, size: 80, contents: nil, wordSize: 8,
                                 bigEndian: false, kernel: KernelVersion(5, 10))
         #expect(older.status == .layoutUnknownForKernel("5.10"))

@@ -4,7 +4,7 @@
 /// modpost appends its `MODULE_ALIAS()` lines to `<mod>.mod.c`, and `<mod>.mod.o` is linked
 /// after the module's own objects, so in `.modinfo` the device-table aliases are the last
 /// `alias=` entries; the ones before them come from `MODULE_ALIAS()` in the sources. 6.1
-/// keeps duplicates, so the comparison is of multisets.
+/// keeps duplicates (6.13 on writes each once), so the comparison is of multisets.
 public struct AliasComparison: Sendable, Hashable {
     /// Derived from the device tables, in table order.
     public let derived: [String]
@@ -12,7 +12,7 @@ public struct AliasComparison: Sendable, Hashable {
     public let modinfo: [String]
 
     public init(module: ModuleObject) {
-        derived = module.deviceTables.flatMap(\.aliases)
+        derived = DeviceTable.moduleAliases(module.deviceTables)
         modinfo = module.modinfo.values("alias")
     }
 

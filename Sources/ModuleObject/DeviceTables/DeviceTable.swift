@@ -6,6 +6,10 @@ public enum DeviceTableNaming: String, Sendable, Hashable {
     case prefixed
     /// `__mod_device_table__kmod_<modname>__<type>__<var>`: ≈6.18 on.
     case kmod
+    /// Rust's `module_device_table!` of the same kernels:
+    /// `__mod_device_table__<line>__kmod_<modname>__<type>__<var>` (modpost looks for
+    /// `__kmod_` anywhere after the prefix).
+    case rust
 }
 
 /// The parts of a device-table alias symbol name.
@@ -25,12 +29,17 @@ public struct DeviceTableSymbol: Sendable, Hashable {
             var rest = Substring(name.dropFirst(newPrefix.count))
             var moduleName: String?
             var naming = DeviceTableNaming.prefixed
+            if !rest.hasPrefix("kmod_"), let marker = kmodMarker(in: rest) {
+                // Rust: a line number (or anything) before "__kmod_", skipped as modpost skips it.
+                rest = rest[marker...]
+                naming = .rust
+            }
             if rest.hasPrefix("kmod_") {
                 rest = rest.dropFirst("kmod_".count)
                 guard let end = doubleUnderscore(in: rest) else { return nil }
                 moduleName = String(rest[..<end.lowerBound])
                 rest = rest[end.upperBound...]
-                naming = .kmod
+                if naming != .rust { naming = .kmod }
             }
             guard let end = doubleUnderscore(in: rest), end.lowerBound > rest.startIndex else { return nil }
             let variable = rest[end.upperBound...]
@@ -47,6 +56,16 @@ public struct DeviceTableSymbol: Sendable, Hashable {
         return DeviceTableSymbol(name: name, type: String(body[..<end.lowerBound]), variable: String(body[end.upperBound...]),
                                  moduleName: nil, naming: .legacy)
     }
+}
+
+/// Where "kmod_" starts after the first "__kmod_" in `text`.
+func kmodMarker(in text: Substring) -> Substring.Index? {
+    var rest = text
+    while let found = doubleUnderscore(in: rest) {
+        if rest[found.upperBound...].hasPrefix("kmod_") { return found.upperBound }
+        rest = rest[text.index(after: found.lowerBound)...]
+    }
+    return nil
 }
 
 /// The first "__" in `text` (ModuleObject does without Foundation).
@@ -117,6 +136,9 @@ public struct DeviceTable: Sendable, Hashable {
         /// The module is for a kernel (vermagic) the entry layout is not known to be right
         /// for: not decoded rather than guessed.
         case layoutUnknownForKernel(String)
+        /// The generation's layout lacks a member the bus's derivation reads (or has it with
+        /// another shape): not decoded rather than read as zero.
+        case layoutMismatch(String)
     }
 
     public let symbol: DeviceTableSymbol
@@ -128,11 +150,24 @@ public struct DeviceTable: Sendable, Hashable {
     public let bigEndian: Bool
     public let status: Status
     public let entries: [DeviceIDEntry]
+    /// The layout the entries were read with: the struct of the module's kernel generation.
+    public private(set) var layout: DeviceIDLayout?
+    /// The kernel the aliases were derived for (the module's vermagic; 6.1 without one).
+    public let kernel: KernelVersion
 
     public var type: String { symbol.type }
     public var kind: DeviceIDType? { DeviceIDType.named(symbol.type) }
-    public var entrySize: Int? { kind?.layout(wordSize: wordSize).size }
+    public var entrySize: Int? { layout?.size }
     public var aliases: [String] { entries.flatMap(\.aliases) }
+
+    /// The aliases modpost appends for a module's tables, in table order: every one up to
+    /// 6.12, each once from 6.13 (module_alias_printf drops one the module already has).
+    public static func moduleAliases(_ tables: [DeviceTable]) -> [String] {
+        let all = tables.flatMap(\.aliases)
+        guard tables.contains(where: { $0.kernel >= Derivation.deduplicatingSince }) else { return all }
+        var seen = Set<String>()
+        return all.filter { seen.insert($0).inserted }
+    }
 
     /// Tables bigger than this are not copied (the biggest in Debian's trees are tens of KiB).
     static let maximumSize: UInt64 = 16 << 20
@@ -145,6 +180,8 @@ public struct DeviceTable: Sendable, Hashable {
         self.size = size
         self.wordSize = wordSize
         self.bigEndian = bigEndian
+        let release = kernel?.release ?? DeviceIDLayouts.generations[0].kernel
+        self.kernel = release
         let inside = offset <= section.size && size <= section.size - offset && size <= DeviceTable.maximumSize
         var raw: [UInt8]
         if !inside {
@@ -163,18 +200,19 @@ public struct DeviceTable: Sendable, Hashable {
             entries = []
             return
         }
-        guard let kind = DeviceIDType.named(symbol.type) else {
+        guard let kind = DeviceIDType.named(symbol.type), kind.handled(by: release) else {
             status = .notInFile2alias
             entries = []
             return
         }
-        if let kernel, !kind.validKernels.contains(kernel.release) {
-            status = .layoutUnknownForKernel(kernel.release.description)
+        guard let generation = DeviceIDLayouts.generation(for: kind.structName, kernel: release),
+              let found = generation.layout(of: kind.structName, wordSize: wordSize) else {
+            status = .layoutUnknownForKernel(release.description)
             entries = []
             return
         }
-        let layout = kind.layout(wordSize: wordSize)
-        let entrySize = layout.size
+        self.layout = found
+        let entrySize = found.size
         guard raw.count >= entrySize, raw.count % entrySize == 0 else {
             status = .sizeMismatch(entrySize: entrySize)
             entries = []
@@ -182,16 +220,28 @@ public struct DeviceTable: Sendable, Hashable {
         }
         let count = raw.count / entrySize
         let terminated = raw[(count - 1) * entrySize ..< count * entrySize].allSatisfy { $0 == 0 }
-        status = terminated ? .decoded : .unterminated(entrySize: entrySize)
         var decoded: [DeviceIDEntry] = []
-        var readers: [EntryReader] = []
+        var readers: [Entry] = []
         for index in 0..<(count - 1) {
-            let reader = EntryReader(bytes: Array(raw[index * entrySize ..< (index + 1) * entrySize]), layout: layout, bigEndian: bigEndian)
-            let (aliases, note) = Modalias.aliases(type: kind.type, entry: reader, previous: readers)
+            let reader = Entry(bytes: Array(raw[index * entrySize ..< (index + 1) * entrySize]), layout: found,
+                               constants: generation.constants, bigEndian: bigEndian, previous: readers)
+            let aliases: [String], note: String?
+            do {
+                (aliases, note) = try Modalias.aliases(type: kind, entry: reader, kernel: release)
+            } catch DerivationStop.layout(let problem) {
+                status = .layoutMismatch(problem)
+                entries = []
+                return
+            } catch {
+                status = .layoutMismatch("\(error)")
+                entries = []
+                return
+            }
             readers.append(reader)
             decoded.append(DeviceIDEntry(index: index, fields: reader.allFields(), matchKey: reader.matchKey(),
                                          aliases: aliases, note: note))
         }
+        status = terminated ? .decoded : .unterminated(entrySize: entrySize)
         entries = decoded
     }
 
@@ -219,11 +269,24 @@ public struct DeviceTable: Sendable, Hashable {
     }
 }
 
-/// Reads the members of one entry from its copied bytes.
-struct EntryReader {
+/// Reads the members of one entry from its copied bytes, typed: each accessor checks the
+/// member exists in the generation's layout with the shape it reads, and throws
+/// `DerivationStop.layout` otherwise (a misspelt or vanished member never reads as zero).
+struct Entry {
     let bytes: [UInt8]
     let layout: DeviceIDLayout
+    let constants: [String: Int]
     let bigEndian: Bool
+    /// The entries before this one in its table.
+    var previous: [Entry] = []
+
+    init(bytes: [UInt8], layout: DeviceIDLayout, constants: [String: Int] = [:], bigEndian: Bool, previous: [Entry] = []) {
+        self.bytes = bytes
+        self.layout = layout
+        self.constants = constants
+        self.bigEndian = bigEndian
+        self.previous = previous
+    }
 
     func integer(at offset: Int, size: Int) -> UInt64 {
         guard offset >= 0, size > 0, offset + size <= bytes.count else { return 0 }
@@ -235,48 +298,88 @@ struct EntryReader {
         return value
     }
 
-    /// The value of an integer member (0 for a member the layout does not have).
-    func u(_ name: String) -> UInt64 {
-        guard let field = layout.field(name) else { return 0 }
-        return integer(at: field.offset, size: min(field.size, 8))
+    func has(_ name: String) -> Bool { layout.field(name) != nil }
+
+    func member(_ name: String, _ shapes: Set<DeviceIDField.Shape>) throws -> PlacedField {
+        guard let field = layout.field(name) else {
+            throw DerivationStop.layout("struct \(layout.structName) has no member \(name)")
+        }
+        guard shapes.contains(field.field.shape), field.offset + field.size <= bytes.count else {
+            throw DerivationStop.layout("struct \(layout.structName) member \(name) is \(field.field.shape), \(field.size) bytes")
+        }
+        return field
+    }
+
+    /// An integer member (1, 2, 4 or 8 bytes).
+    func u(_ name: String) throws -> UInt64 {
+        let field = try member(name, [.integer])
+        guard [1, 2, 4, 8].contains(field.size) else {
+            throw DerivationStop.layout("struct \(layout.structName) member \(name) is \(field.size) bytes, not an integer")
+        }
+        return integer(at: field.offset, size: field.size)
     }
 
     /// Hex digits of an integer member, as the ADD macro prints it: the width follows the C
-    /// member's size (1 → %02X, 2 → %04X, 4 → %08X).
-    func hexField(_ name: String) -> String {
-        guard let field = layout.field(name) else { return "" }
-        switch field.size {
-        case 1, 2, 4: return hex(u(name), digits: field.size * 2)
-        default: return ""
-        }
+    /// member's size (1 → %02X, 2 → %04X, 4 → %08X; nothing for other sizes).
+    func hexField(_ name: String) throws -> String {
+        let value = try u(name)
+        let size = layout.field(name)?.size ?? 0
+        return [1, 2, 4].contains(size) ? hex(value, digits: size * 2) : ""
     }
 
-    func raw(_ name: String) -> [UInt8] {
-        guard let field = layout.field(name), field.offset + field.size <= bytes.count else { return [] }
+    /// The bytes of an array or record member.
+    func bytes(_ name: String) throws -> [UInt8] {
+        let field = try member(name, [.array, .record])
         return Array(bytes[field.offset ..< field.offset + field.size])
     }
 
-    /// A `char[n]` member up to its first NUL (or the whole field when it has none).
-    func string(_ name: String) -> String {
-        cString(raw(name))
+    /// A `char[n]`/`__u8[n]` member up to its first NUL (or the whole field when it has none).
+    func string(_ name: String) throws -> String {
+        let field = try member(name, [.array])
+        guard field.elementSize == 1 else {
+            throw DerivationStop.layout("struct \(layout.structName) member \(name) is not a char array")
+        }
+        return cString(bytes[field.offset ..< field.offset + field.size])
     }
 
-    func words(_ name: String) -> [UInt64] {
-        guard let field = layout.field(name) else { return [] }
-        return stride(from: field.offset, to: field.offset + field.size, by: layout.wordSize).map {
-            integer(at: $0, size: layout.wordSize)
+    /// The elements of an integer array member of `size`-byte elements.
+    func elements(_ name: String, size: Int) throws -> [UInt64] {
+        let field = try member(name, [.array])
+        guard field.elementSize == size else {
+            throw DerivationStop.layout("struct \(layout.structName) member \(name) has \(field.elementSize)-byte elements, not \(size)")
         }
+        return stride(from: field.offset, to: field.offset + field.size, by: size).map { integer(at: $0, size: size) }
+    }
+
+    /// The elements of an array member as bytes (`struct dmi_strmatch matches[4]`, pnp_card's devs).
+    func elementBytes(_ name: String) throws -> [ArraySlice<UInt8>] {
+        let field = try member(name, [.array])
+        return stride(from: field.offset, to: field.offset + field.size, by: max(field.elementSize, 1)).map {
+            bytes[$0 ..< $0 + field.elementSize]
+        }
+    }
+
+    /// A constant of the generation's header.
+    func constant(_ name: String) throws -> Int {
+        guard let value = constants[name] else { throw DerivationStop.layout("the header has no \(name)") }
+        return value
     }
 
     func allFields() -> [DeviceIDEntry.Field] {
         layout.fields.map { placed in
             let value: DeviceIDEntry.Value
-            switch placed.field.kind {
-            case .u8, .u16, .u32, .ulong, .pointer: value = .number(integer(at: placed.offset, size: placed.size), bytes: placed.size)
-            case .chars: value = .string(string(placed.field.name))
-            case .bytes: value = .bytes(raw(placed.field.name))
-            case .u32s(let n): value = .words((0..<n).map { integer(at: placed.offset + 4 * $0, size: 4) })
-            case .bitmap: value = .words(words(placed.field.name))
+            let raw = Array(bytes[min(placed.offset, bytes.count) ..< min(placed.offset + placed.size, bytes.count)])
+            switch placed.field.shape {
+            case .integer where placed.size <= 8, .pointer:
+                value = .number(integer(at: placed.offset, size: placed.size), bytes: placed.size)
+            case .array where placed.elementSize == 1:
+                value = .string(cString(raw))
+            case .array where [2, 4, 8].contains(placed.elementSize):
+                value = .words(stride(from: placed.offset, to: placed.offset + placed.size, by: placed.elementSize).map {
+                    integer(at: $0, size: placed.elementSize)
+                })
+            default:
+                value = .bytes(raw)
             }
             return DeviceIDEntry.Field(name: placed.field.name, value: value)
         }
