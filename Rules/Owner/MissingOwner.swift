@@ -111,8 +111,9 @@ public struct MissingOwner: DebugInfoRule {
             let inner = first.slot.ownerStruct == object.structName || fields.count > 1 ? "" : " (struct \(first.slot.ownerStruct))"
             let message: String
             if object.variable.isArray {
-                let elements = Self.ranges(Array(Set(unset.map(\.element))).sorted())
-                message = "'\(object.symbol.name)' (struct \(object.structName)[\(count)]): element\(elements.contains(",") || elements.contains("..") ? "s" : "") \(elements) \(elements.contains(",") || elements.contains("..") ? "do" : "does") not set \(fieldText)\(inner): nothing pins the module while they are in use; set it to THIS_MODULE"
+                let numbers = Array(Set(unset.map(\.element))).sorted()
+                let many = numbers.count > 1
+                message = "'\(object.symbol.name)' (struct \(object.structName)[\(count)]): element\(many ? "s" : "") \(Self.ranges(numbers)) \(many ? "do" : "does") not set \(fieldText)\(inner): nothing pins the module while \(many ? "they are" : "it is") in use; set it to THIS_MODULE"
             } else {
                 message = "'\(object.symbol.name)' (struct \(object.structName)) does not set \(fieldText)\(inner): nothing pins the module while the object is in use; set it to THIS_MODULE"
             }
