@@ -33,6 +33,33 @@ enum OwnerFields {
         "xt_match": "me",
         "xt_target": "me",
         "nf_conntrack_helper": "me",
+        // Looked up by name and pinned with try_module_get() on the field while in use.
+        "target_type": "module",                 // dm_get_target_type()
+        "crypto_template": "module",             // crypto_lookup_template()
+        "nft_expr_type": "owner",                // nft_expr_type_get()
+        "nft_object_type": "owner",              // nft_obj_type_get()
+        "tcp_ulp_ops": "owner",                  // tcp_set_ulp()
+        "xfrm_type": "owner",                    // xfrm_get_type()
+        "xfrm_type_offload": "owner",            // xfrm_get_type_offload()
+        "lwtunnel_encap_ops": "owner",           // lwtunnel_build_state()
+        "tcf_ematch_ops": "owner",               // tcf_em_lookup()
+        "ip_set_type": "me",                     // find_set_type_get()
+        "ip_vs_scheduler": "module",             // ip_vs_scheduler_get()
+        "ip_vs_pe": "module",                    // __ip_vs_pe_getbyname()
+        "nf_logger": "me",                       // nf_logger_find_get()
+        "linux_binfmt": "module",                // search_binary_handler()
+        "quota_format_type": "qf_owner",         // find_quota_format()
+        "rpc_authops": "owner",                  // rpcauth_create()
+        "xprt_class": "owner",                   // xprt_class_find_by_ident()
+        "svc_xprt_class": "xcl_owner",           // svc_xprt_create()
+        "pnfs_layoutdriver_type": "owner",       // find_pnfs_driver()
+        "nfs_subversion": "owner",               // get_nfs_version()
+        "uart_driver": "owner",                  // the tty_driver's owner, taken at open
+        "pppox_proto": "owner",                  // pppox_create()
+        "vsock_transport": "module",             // vsock_assign_transport()
+        "nvmf_transport_ops": "module",          // nvmf_create_ctrl()
+        "target_core_fabric_ops": "module",      // target_get_template()
+        "iscsi_transport": "owner",              // iscsi_if_transport_lookup()
     ]
 
     /// The owner member's type: a structure whose member of that name has another type on

@@ -36,10 +36,6 @@ extension DebugInfo {
     private static func withDwarf<T>(_ module: ModuleObject,
                                      _ body: (DwarfReader) throws(DebugInfoError) -> T) throws(DebugInfoError) -> T? {
         let path = module.path
-        // libdwarf 20210528 is not thread-safe: two Dwarf_Debug handles read on two threads
-        // corrupt the heap (seen with the hostile-input run on 2 jobs). One load at a time.
-        libdwarfLock.lock()
-        defer { libdwarfLock.unlock() }
         let fd: Int32
         // A compressed module is read from its decompressed bytes, in an unlinked temporary file.
         let image: [UInt8]?
@@ -67,6 +63,11 @@ extension DebugInfo {
         }
         defer { close(fd) }
         try DwarfPrecheck.check(module, fd: fd)
+        // libdwarf 20210528 is not thread-safe: two Dwarf_Debug handles read on two threads
+        // corrupt the heap (seen with the hostile-input run on 2 jobs). One handle at a time;
+        // decompressing and prechecking the module happen outside the lock.
+        libdwarfLock.lock()
+        defer { libdwarfLock.unlock() }
         var dbg: Dwarf_Debug?
         var error: Dwarf_Error?
         // No error handler: without one libdwarf reports through the return code and the
@@ -113,6 +114,8 @@ final class DwarfReader {
     // Results.
     private var unitNames: [String] = []
     private var structs: [String: StructLayout] = [:]
+    /// The first complete definition of each named structure, read when a variable needs it.
+    private var structOffsets: [String: Dwarf_Off] = [:]
     private var variables: [String: [DebugVariable]] = [:]
     private var functions: [String: DebugFunction] = [:]
     private var variableDeclarations: [String: SourceLocation] = [:]
@@ -152,10 +155,28 @@ final class DwarfReader {
 
     // MARK: the walk
 
+    /// Reads only what the rules need: the DIEs at file scope of each unit (variables,
+    /// functions, structure types), stepping over every function body and type by its sibling;
+    /// then the layouts of the structures the variables are of, and of the structures embedded
+    /// in those, each from the first unit that defines it.
     func read() throws(DebugInfoError) -> DebugInfo {
         try forEachUnit { unitDie, version throws(DebugInfoError) in
             try beginUnit(unitDie, version: version)
             try walkChildren(of: unitDie, depth: 1)
+        }
+        var wanted = Set(variables.values.joined().compactMap(\.structName))
+        var done: Set<String> = []
+        while let name = wanted.popFirst() {
+            done.insert(name)
+            guard structs[name] == nil, let offset = structOffsets[name] else { continue }
+            let die = try dieAt(offset)
+            defer { dwarf_dealloc_die(die) }
+            try recordStruct(die)
+            for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
+                && !member.typeName.contains("*") && !member.typeName.contains("[") {
+                let inner = String(member.typeName.dropFirst("struct ".count))
+                if !done.contains(inner) { wanted.insert(inner) }
+            }
         }
         return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
                          functions: functions, variableDeclarations: variableDeclarations)
@@ -243,17 +264,22 @@ final class DwarfReader {
         guard dwarf_tag(die, &tag, &error) == DW_DLV_OK else { throw failure("dwarf_tag") }
         switch Int32(tag) {
         case DW_TAG_structure_type:
-            try recordStruct(die)
+            try noteStruct(die)
         case DW_TAG_variable:
             try recordVariable(die, atFileScope: depth == 1)
         case DW_TAG_subprogram:
+            // The body (parameters, locals, inlined calls: most of a unit's DIEs) is stepped
+            // over: a function's `static` objects are not looked at.
             try recordFunction(die)
-            try walkChildren(of: die, depth: depth + 1)
-        case DW_TAG_lexical_block:
-            try walkChildren(of: die, depth: depth + 1)
         default:
             break
         }
+    }
+
+    private func noteStruct(_ die: Dwarf_Die) throws(DebugInfoError) {
+        guard let name = try name(of: die), structOffsets[name] == nil, try !flag(die, DW_AT_declaration),
+              let offset = offset(of: die) else { return }
+        structOffsets[name] = offset
     }
 
     private func recordStruct(_ die: Dwarf_Die) throws(DebugInfoError) {

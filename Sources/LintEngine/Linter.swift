@@ -12,9 +12,12 @@ public struct LintResult: Sendable {
     public let modules: Int
     /// How the run read the symbol tables' module lines (reported in JSON and SARIF).
     public let mode: RunMode
+    /// What the run says once about itself (modules a rule could not check), apart from the findings.
+    public let notices: [Notice]
 
-    public init(diagnostics: [Diagnostic], files: Int, modules: Int, mode: RunMode = .modules) {
+    public init(diagnostics: [Diagnostic], files: Int, modules: Int, mode: RunMode = .modules, notices: [Notice] = []) {
         self.diagnostics = diagnostics
+        self.notices = notices
         self.files = files
         self.modules = modules
         self.mode = mode
@@ -188,18 +191,19 @@ public struct Linter: Sendable {
         Retired.freeLater { resolver.drop(); aliases.drop() }
         diagnostics.append(contentsOf: secondPass.joined())
         // Said once per run, not once per module: a tree of stripped modules is the usual case.
+        var notices: [Notice] = []
         if !unchecked.isEmpty {
             unchecked.sort { $0.path < $1.path }
             for rule in debugRules {
-                for note in rule.unchecked(unchecked) {
-                    diagnostics.append(configuration.requireDebugInfo ? note.with(severity: .error) : note)
+                if let notice = rule.unchecked(unchecked) {
+                    notices.append(configuration.requireDebugInfo ? notice.with(severity: .error) : notice)
                 }
             }
         }
         diagnostics = configuration.apply(diagnostics)
         if let root = configuration.sourceRoot { diagnostics = diagnostics.map { $0.relativised(to: root) } }
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return LintResult(diagnostics: diagnostics, files: files.count, modules: moduleCount, mode: mode)
+        return LintResult(diagnostics: diagnostics, files: files.count, modules: moduleCount, mode: mode, notices: notices)
     }
 }
 

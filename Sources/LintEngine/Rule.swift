@@ -262,11 +262,12 @@ public final class DebugInfoCache: @unchecked Sendable {
     }
 }
 
-/// A rule that needs debug info and says once per run which modules it could not check.
+/// A rule that needs debug info and says once per run, in a `Notice`, which modules it could
+/// not check.
 public protocol DebugInfoRule: Rule {
     /// Findings about the modules of the run whose debug info was missing or unreadable
     /// when this rule asked for it (in path order; never called with an empty list).
-    func unchecked(_ modules: [UncheckedModule]) -> [Diagnostic]
+    func unchecked(_ modules: [UncheckedModule]) -> Notice?
 }
 
 /// A module a `DebugInfoRule` could not check, and why.

@@ -14,6 +14,16 @@ public struct JSONReporter: Sendable {
         let diagnostics: [Entry]
         let summary: Summary
         let run: RunInfo
+        let notices: [NoticeEntry]
+    }
+
+    /// A run-wide notice (`LintResult.notices`): not a finding.
+    struct NoticeEntry: Encodable {
+        let code: String
+        let name: String
+        let severity: Severity
+        let message: String
+        let paths: [String]
     }
 
     /// How the run read its inputs (`RunPlan`): `modules` or `tree`.
@@ -83,7 +93,8 @@ public struct JSONReporter: Sendable {
             diagnostics: result.diagnostics.map(Entry.init),
             summary: Summary(files: result.files, modules: result.modules, unreadable: result.unreadable,
                              errors: result.count(.error), warnings: result.count(.warning), notes: result.count(.note)),
-            run: RunInfo(mode: result.mode.rawValue))
+            run: RunInfo(mode: result.mode.rawValue),
+            notices: result.notices.map { NoticeEntry(code: $0.code, name: $0.name, severity: $0.severity, message: $0.message, paths: $0.paths) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(document)

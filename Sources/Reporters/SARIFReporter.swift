@@ -26,8 +26,15 @@ public struct SARIFReporter: Sendable {
             let fingerprint = SHA256.hex(occurrence == 1 ? key : key + "\u{1F}\(occurrence)")
             return Result(diagnostic: diagnostic, ruleIndex: index[diagnostic.code], fingerprint: fingerprint)
         }
+        // Run-wide notices are the tool's notifications about its execution, not results.
+        let invocations = result.notices.isEmpty ? nil : [Invocation(
+            executionSuccessful: true,
+            toolExecutionNotifications: result.notices.map { notice in
+                Notification(level: Self.level(notice.severity), message: Text(text: notice.message),
+                             associatedRule: RuleReference(id: notice.code, index: index[notice.code]))
+            })]
         let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules.map(Rule.init))), results: results,
-                                 properties: RunProperties(mode: result.mode.rawValue))])
+                                 properties: RunProperties(mode: result.mode.rawValue), invocations: invocations)])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(log), as: UTF8.self) + "\n"
@@ -64,6 +71,24 @@ public struct SARIFReporter: Sendable {
         let tool: Tool
         let results: [Result]
         let properties: RunProperties
+        /// Only when the run has notices.
+        let invocations: [Invocation]?
+    }
+
+    struct Invocation: Encodable {
+        let executionSuccessful: Bool
+        let toolExecutionNotifications: [Notification]
+    }
+
+    struct Notification: Encodable {
+        let level: String
+        let message: Text
+        let associatedRule: RuleReference
+    }
+
+    struct RuleReference: Encodable {
+        let id: String
+        let index: Int?
     }
 
     /// How the run read its inputs (`RunPlan`): `modules` or `tree`.

@@ -35,6 +35,10 @@ public struct TextReporter: Sendable {
                 out += paint(diagnostic.path, .bold) + ": " + line(diagnostic) + "\n"
             }
         }
+        for notice in result.notices {
+            let severity = paint(notice.severity.rawValue + ":", Self.style(of: notice.severity))
+            out += "modlint: \(severity) \(notice.message) " + paint("[\(notice.code) \(notice.name)]", .dim) + "\n"
+        }
         out += summary(result) + "\n"
         return out
     }

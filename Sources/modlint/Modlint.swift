@@ -229,7 +229,8 @@ struct Check: ParsableCommand {
             }
         }
         if result.unreadable > 0 { throw ExitCode(ExitStatus.unreadableInput) }
-        if result.diagnostics.contains(where: { $0.severity >= configuration.failOn }) { throw ExitCode(ExitStatus.findings) }
+        if result.diagnostics.contains(where: { $0.severity >= configuration.failOn })
+            || result.notices.contains(where: { $0.severity >= configuration.failOn }) { throw ExitCode(ExitStatus.findings) }
     }
 
     private func write(_ text: String, to path: String) throws {

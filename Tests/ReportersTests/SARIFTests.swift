@@ -107,6 +107,27 @@ import Testing
         #expect(run.output.hasSuffix("valid\n"))
     }
 
+    /// Run-wide notices (modules without debug info) are the invocation's tool execution
+    /// notifications, tied to their rule, not results; the log stays valid.
+    @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
+    func noticesAreToolExecutionNotifications() throws {
+        let result = try Fixtures.lint([Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko")], symbols: nil, select: ["O001"])
+        #expect(result.diagnostics.isEmpty)
+        let text = try SARIFReporter().render(result, rules: Self.rules, toolVersion: "0.1.0")
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        #expect((run["results"] as? [Any])?.isEmpty == true)
+        let invocation = try #require((run["invocations"] as? [[String: Any]])?.first)
+        let notifications = try #require(invocation["toolExecutionNotifications"] as? [[String: Any]])
+        #expect(notifications.count == 1)
+        #expect(notifications.first?["level"] as? String == "note")
+        #expect((notifications.first?["associatedRule"] as? [String: Any])?["id"] as? String == "O001")
+        #expect(((notifications.first?["message"] as? [String: Any])?["text"] as? String)?
+            .hasPrefix("not checked for missing owner fields: 1 module had no debug info (fx_owner)") == true)
+        let validation = try Self.validate(text, name: "notices")
+        #expect(validation.status == 0, "\(validation.output)")
+    }
+
     /// The committed snapshot of `--format sarif` (relative URIs against %SRCROOT%) is valid too.
     @Test
     func theSnapshotIsValidSARIF() throws {
