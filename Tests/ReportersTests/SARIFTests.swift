@@ -109,7 +109,7 @@ import Testing
 
     /// Run-wide notices (modules without debug info) are the invocation's tool execution
     /// notifications, tied to their rule, not results; the log stays valid.
-    @Test(.enabled(if: canValidate, "python3 with jsonschema is not installed"))
+    @Test
     func noticesAreToolExecutionNotifications() throws {
         let result = try Fixtures.lint([Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko")], symbols: nil, select: ["O001"])
         #expect(result.diagnostics.isEmpty)
