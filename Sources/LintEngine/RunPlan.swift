@@ -127,7 +127,7 @@ public struct RunPlan: Sendable, Equatable {
         var tables = symbols.map(symbolTable(for:))
         var target = kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown
         if tables.isEmpty, mode == .tree, let tree = trees.first {
-            if let symvers = ModuleTree.buildSymvers(of: tree) {
+            if let symvers = ModuleTree.buildSymvers(of: tree).map(SourcePath.normalise) {
                 notes.append("no --symbols given: using \(symvers), the symbol table of the module tree \(tree)")
                 tables = [symvers]
             }
