@@ -27,10 +27,29 @@ import Testing
         try Self.oracle(arch: "amd64", runs: ["intact", "removed", "doctored"], environment: ["ORACLE_COMPRESS": "zst"])
     }
 
+    /// Debian 13's and sid's compressed trees (MODLINT_SUITES): intact, and with the modules
+    /// most others depend on removed; with CRCs doctored where the kernel has modversions
+    /// (trixie; sid's 7.x is built without).
+    @Test(.enabled(if: CorpusTrees.suite("trixie", "amd64") != nil, Comment(rawValue: CorpusTrees.absent("trixie amd64"))))
+    func modlintAgreesWithDepmodOnTrixie() throws {
+        _ = try Programs.require("xz")
+        try Self.oracle(tree: CorpusTrees.suites! + "/trixie-amd64", name: "trixie amd64", runs: ["intact", "removed", "doctored"])
+    }
+
+    @Test(.enabled(if: CorpusTrees.suite("sid", "amd64") != nil, Comment(rawValue: CorpusTrees.absent("sid amd64"))))
+    func modlintAgreesWithDepmodOnSid() throws {
+        _ = try Programs.require("xz")
+        try Self.oracle(tree: CorpusTrees.suites! + "/sid-amd64", name: "sid amd64", runs: ["intact", "removed"])
+    }
+
     static func oracle(arch: String, runs: [String], environment: [String: String] = [:]) throws {
+        try oracle(tree: "\(corpus!)/\(arch)", name: arch, runs: runs, environment: environment)
+    }
+
+    static func oracle(tree: String, name arch: String, runs: [String], environment: [String: String] = [:]) throws {
         for program in ["depmod", "nm", "readelf"] { _ = try Programs.require(program) }
         let (status, text) = try Command.run(Fixtures.packageRoot + "/scripts/oracle-depmod",
-                                             ["\(corpus!)/\(arch)", CommandLineTests.executable], environment: environment)
+                                             [tree, CommandLineTests.executable], environment: environment)
         #expect(status == 0, "\(arch):\n\(text)")
         #expect(text.contains("agreement: exact"), "\(arch):\n\(text)")
         for run in runs {
