@@ -139,15 +139,15 @@ import Testing
 
 @Suite struct SourceRootTests {
     @Test func theOptionWinsAndIsResolvedAgainstTheCurrentDirectory() {
-        #expect(SourceRoot.resolve(option: "../src", currentDirectory: "/w/repo/build", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/w/repo/src")
-        #expect(SourceRoot.resolve(option: "/x", currentDirectory: "/w", environment: [:]) == "/x")
+        #expect(SourceRoot.resolve(option: "../src", currentDirectory: "/srv/repo/build", environment: ["GITHUB_WORKSPACE": "/srv/repo"]) == "/srv/repo/src")
+        #expect(SourceRoot.resolve(option: "/srv/x", currentDirectory: "/srv", environment: [:]) == "/srv/x")
     }
 
     @Test func githubsWorkspaceWhenTheStepRunsInsideIt() {
-        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w/repo/driver", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/w/repo")
-        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w/repo", environment: ["GITHUB_WORKSPACE": "/w/repo/"]) == "/w/repo")
-        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/tmp/other", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/tmp/other")
-        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w/repo2", environment: ["GITHUB_WORKSPACE": "/w/repo"]) == "/w/repo2")
-        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/w", environment: [:]) == "/w")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/srv/repo/driver", environment: ["GITHUB_WORKSPACE": "/srv/repo"]) == "/srv/repo")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/srv/repo", environment: ["GITHUB_WORKSPACE": "/srv/repo/"]) == "/srv/repo")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/srv/other", environment: ["GITHUB_WORKSPACE": "/srv/repo"]) == "/srv/other")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/srv/repo2", environment: ["GITHUB_WORKSPACE": "/srv/repo"]) == "/srv/repo2")
+        #expect(SourceRoot.resolve(option: nil, currentDirectory: "/srv", environment: [:]) == "/srv")
     }
 }
