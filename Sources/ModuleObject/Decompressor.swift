@@ -22,6 +22,64 @@ public enum CompressionFormat: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Where a module is decompressed to: one allocation that grows (never shrinks while in use)
+/// and is handed from module to module. A fresh array per module costs a zero fill and a page
+/// fault per page of every module of a tree; a buffer kept across modules costs them once.
+final class DecompressionBuffer {
+    private(set) var base: UnsafeMutableRawPointer?
+    private(set) var capacity = 0
+    /// The xz and zstd decoders, kept with the buffer: starting a decoder on a stream that had
+    /// one reuses its allocations (liblzma keeps the LZMA2 dictionary when the next stream's is
+    /// no larger), where a fresh decoder per module allocates and faults in a dictionary per
+    /// module.
+    var lzma = lzma_stream()
+    var lzmaStarted = false
+    var zstd: OpaquePointer?
+
+    /// Makes room for at least `size` bytes, keeping what the buffer holds.
+    func reserve(_ size: Int) throws {
+        guard size > capacity else { return }
+        guard let grown = realloc(base, size) else { throw ModuleError.tooLarge("cannot allocate \(size) bytes to decompress into") }
+        base = grown
+        capacity = size
+    }
+
+    func release() {
+        free(base)
+        base = nil
+        capacity = 0
+    }
+
+    deinit {
+        free(base)
+        if lzmaStarted { lzma_end(&lzma) }
+        if let zstd { ZSTD_freeDStream(zstd) }
+    }
+}
+
+/// The decompression buffers of a run, one per thread decompressing at a time.
+final class DecompressionBuffers: @unchecked Sendable {
+    static let shared = DecompressionBuffers()
+
+    /// A buffer bigger than this goes back to the system after its module (amdgpu and a few
+    /// other drivers decompress to tens of MiB; keeping one per thread would keep that resident).
+    static let keptCapacity = 16 << 20
+
+    private let lock = NSLock()
+    private var idle: [DecompressionBuffer] = []
+
+    func with<T>(_ body: (DecompressionBuffer) throws -> T) rethrows -> T {
+        lock.lock()
+        let buffer = idle.popLast() ?? DecompressionBuffer()
+        lock.unlock()
+        defer {
+            if buffer.capacity > Self.keptCapacity { buffer.release() }
+            lock.lock(); idle.append(buffer); lock.unlock()
+        }
+        return try body(buffer)
+    }
+}
+
 /// The one place that talks to liblzma, libzstd and zlib: a whole compressed file in,
 /// the whole decompressed module out, never more than `limit` bytes (a decompression bomb
 /// stops at the limit instead of exhausting memory).
@@ -29,10 +87,19 @@ enum Decompressor {
     static let chunk = 1 << 20
 
     static func decompress(_ input: [UInt8], format: CompressionFormat, limit: Int) throws -> [UInt8] {
+        let buffer = DecompressionBuffer()
+        let used = try input.withUnsafeBytes { try decompress($0, format: format, limit: limit, into: buffer) }
+        guard used > 0, let base = buffer.base else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: base, count: used))
+    }
+
+    /// Decompresses `input` into `buffer` (from its start) and returns the decompressed size.
+    static func decompress(_ input: UnsafeRawBufferPointer, format: CompressionFormat, limit: Int,
+                           into buffer: DecompressionBuffer) throws -> Int {
         switch format {
-        case .xz: return try xz(input, limit: limit)
-        case .zstd: return try zstd(input, limit: limit)
-        case .gzip: return try gzip(input, limit: limit)
+        case .xz: return try xz(input, limit: limit, into: buffer)
+        case .zstd: return try zstd(input, limit: limit, into: buffer)
+        case .gzip: return try gzip(input, limit: limit, into: buffer)
         }
     }
 
@@ -40,119 +107,109 @@ enum Decompressor {
         .tooLarge("\(format) data decompresses to more than \(limit) bytes (the limit against decompression bombs)")
     }
 
-    /// Grows `output` by one chunk (bounded by `limit` + 1 so that overflowing is detected).
-    static func grow(_ output: inout [UInt8], used: Int, limit: Int, format: CompressionFormat) throws {
-        guard used <= limit else { throw tooLarge(format, limit) }
-        let target = min(limit + 1, max(output.count * 2, used + chunk))
-        if target > output.count { output += [UInt8](repeating: 0, count: target - output.count) }
+    /// Room after `used` bytes: the buffer grows by doubling, bounded by `limit` + 1 so that
+    /// overflowing is detected. The first guess is four times the compressed size (modules
+    /// compress about 3.5:1 with xz).
+    static func room(_ buffer: DecompressionBuffer, used: Int, inputSize: Int, limit: Int,
+                     format: CompressionFormat) throws -> UnsafeMutableRawBufferPointer {
+        if used == buffer.capacity {
+            guard used <= limit else { throw tooLarge(format, limit) }
+            let target = min(limit + 1, max(buffer.capacity * 2, used + chunk, inputSize * 4))
+            try buffer.reserve(target)
+        }
+        return UnsafeMutableRawBufferPointer(start: buffer.base! + used, count: buffer.capacity - used)
     }
 
-    private static func xz(_ input: [UInt8], limit: Int) throws -> [UInt8] {
-        var stream = lzma_stream()
+    private static func xz(_ input: UnsafeRawBufferPointer, limit: Int, into buffer: DecompressionBuffer) throws -> Int {
         // 256 MiB of decoder memory covers every preset (xz -9e needs 65 MiB).
-        guard lzma_stream_decoder(&stream, 256 << 20, modlint_lzma_concatenated()) == LZMA_OK else {
+        guard lzma_stream_decoder(&buffer.lzma, 256 << 20, modlint_lzma_concatenated()) == LZMA_OK else {
             throw ModuleError.unsupported("liblzma could not start a decoder")
         }
-        defer { lzma_end(&stream) }
-        var output: [UInt8] = []
+        buffer.lzmaStarted = true
+        return try xz(input, stream: &buffer.lzma, limit: limit, into: buffer)
+    }
+
+    private static func xz(_ input: UnsafeRawBufferPointer, stream: inout lzma_stream, limit: Int,
+                           into buffer: DecompressionBuffer) throws -> Int {
         var used = 0
-        return try input.withUnsafeBufferPointer { inBuffer in
-            stream.next_in = inBuffer.baseAddress
-            stream.avail_in = inBuffer.count
-            while true {
-                if used == output.count { try grow(&output, used: used, limit: limit, format: .xz) }
-                let result: lzma_ret = output.withUnsafeMutableBufferPointer { outBuffer in
-                    stream.next_out = outBuffer.baseAddress! + used
-                    stream.avail_out = outBuffer.count - used
-                    let result = lzma_code(&stream, LZMA_FINISH)
-                    used = outBuffer.count - stream.avail_out
-                    return result
-                }
-                switch result {
-                case LZMA_STREAM_END:
-                    guard used <= limit else { throw tooLarge(.xz, limit) }
-                    output.removeSubrange(used...)
-                    return output
-                case LZMA_OK: continue
-                case LZMA_BUF_ERROR: throw ModuleError.truncated("the xz data ends before its stream does")
-                case LZMA_FORMAT_ERROR: throw ModuleError.corrupt("xz data is not valid: not an xz stream header")
-                case LZMA_DATA_ERROR: throw ModuleError.corrupt("xz data is not valid: corrupt compressed data")
-                case LZMA_OPTIONS_ERROR: throw ModuleError.corrupt("xz data is not valid: unsupported compression options")
-                case LZMA_MEMLIMIT_ERROR, LZMA_MEM_ERROR:
-                    throw ModuleError.tooLarge("xz data needs more decoder memory than allowed")
-                default: throw ModuleError.corrupt("liblzma error \(result.rawValue)")
-                }
+        stream.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        stream.avail_in = input.count
+        while true {
+            let out = try room(buffer, used: used, inputSize: input.count, limit: limit, format: .xz)
+            stream.next_out = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = out.count
+            let result = lzma_code(&stream, LZMA_FINISH)
+            used += out.count - stream.avail_out
+            switch result {
+            case LZMA_STREAM_END:
+                guard used <= limit else { throw tooLarge(.xz, limit) }
+                return used
+            case LZMA_OK: continue
+            case LZMA_BUF_ERROR: throw ModuleError.truncated("the xz data ends before its stream does")
+            case LZMA_FORMAT_ERROR: throw ModuleError.corrupt("xz data is not valid: not an xz stream header")
+            case LZMA_DATA_ERROR: throw ModuleError.corrupt("xz data is not valid: corrupt compressed data")
+            case LZMA_OPTIONS_ERROR: throw ModuleError.corrupt("xz data is not valid: unsupported compression options")
+            case LZMA_MEMLIMIT_ERROR, LZMA_MEM_ERROR:
+                throw ModuleError.tooLarge("xz data needs more decoder memory than allowed")
+            default: throw ModuleError.corrupt("liblzma error \(result.rawValue)")
             }
         }
     }
 
-    private static func zstd(_ input: [UInt8], limit: Int) throws -> [UInt8] {
-        guard let stream = ZSTD_createDStream() else { throw ModuleError.unsupported("libzstd could not start a decoder") }
-        defer { ZSTD_freeDStream(stream) }
+    private static func zstd(_ input: UnsafeRawBufferPointer, limit: Int, into buffer: DecompressionBuffer) throws -> Int {
+        if buffer.zstd == nil { buffer.zstd = ZSTD_createDStream() }
+        guard let stream = buffer.zstd else { throw ModuleError.unsupported("libzstd could not start a decoder") }
+        _ = ZSTD_DCtx_reset(stream, ZSTD_reset_session_and_parameters)
         // A window larger than 128 MiB is refused rather than allocated.
         _ = ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, 27)
-        var output: [UInt8] = []
         var used = 0
         var lastResult = 0
-        try input.withUnsafeBytes { inRaw in
-            var inBuffer = ZSTD_inBuffer(src: inRaw.baseAddress, size: inRaw.count, pos: 0)
-            while inBuffer.pos < inBuffer.size || lastResult != 0 {
-                if used == output.count { try grow(&output, used: used, limit: limit, format: .zstd) }
-                let before = (inBuffer.pos, used)
-                let result: Int = output.withUnsafeMutableBytes { outRaw in
-                    var outBuffer = ZSTD_outBuffer(dst: outRaw.baseAddress, size: outRaw.count, pos: used)
-                    let result = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
-                    used = outBuffer.pos
-                    return result
-                }
-                if ZSTD_isError(result) != 0 {
-                    throw ModuleError.corrupt("zstd data is not valid: \(String(cString: ZSTD_getErrorName(result)))")
-                }
-                lastResult = result
-                if inBuffer.pos == inBuffer.size && result != 0 && before == (inBuffer.pos, used) && used < output.count {
-                    throw ModuleError.truncated("the zstd data ends inside a frame")
-                }
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        while inBuffer.pos < inBuffer.size || lastResult != 0 {
+            let out = try room(buffer, used: used, inputSize: input.count, limit: limit, format: .zstd)
+            let before = (inBuffer.pos, used)
+            var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
+            let result = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
+            used += outBuffer.pos
+            if ZSTD_isError(result) != 0 {
+                throw ModuleError.corrupt("zstd data is not valid: \(String(cString: ZSTD_getErrorName(result)))")
+            }
+            lastResult = result
+            if inBuffer.pos == inBuffer.size && result != 0 && before == (inBuffer.pos, used) && used < buffer.capacity {
+                throw ModuleError.truncated("the zstd data ends inside a frame")
             }
         }
         guard used <= limit else { throw tooLarge(.zstd, limit) }
-        output.removeSubrange(used...)
-        return output
+        return used
     }
 
-    private static func gzip(_ input: [UInt8], limit: Int) throws -> [UInt8] {
+    private static func gzip(_ input: UnsafeRawBufferPointer, limit: Int, into buffer: DecompressionBuffer) throws -> Int {
         var stream = z_stream()
         guard modlint_inflate_init_gzip(&stream) == Z_OK else { throw ModuleError.unsupported("zlib could not start a decoder") }
         defer { inflateEnd(&stream) }
-        var output: [UInt8] = []
         var used = 0
-        var input = input
-        return try input.withUnsafeMutableBufferPointer { inBuffer in
-            stream.next_in = inBuffer.baseAddress
-            stream.avail_in = UInt32(clamping: inBuffer.count)
-            while true {
-                if used == output.count { try grow(&output, used: used, limit: limit, format: .gzip) }
-                let result: Int32 = output.withUnsafeMutableBufferPointer { outBuffer in
-                    let room = UInt32(clamping: outBuffer.count - used)
-                    stream.next_out = outBuffer.baseAddress! + used
-                    stream.avail_out = room
-                    let result = inflate(&stream, Z_NO_FLUSH)
-                    used += Int(room - stream.avail_out)
-                    return result
-                }
-                switch result {
-                case Z_STREAM_END:
-                    guard used <= limit else { throw tooLarge(.gzip, limit) }
-                    output.removeSubrange(used...)
-                    return output
-                case Z_OK: continue
-                case Z_BUF_ERROR:
-                    // No progress possible with room left: the input ran out.
-                    if used < output.count { throw ModuleError.truncated("the gzip data ends before its stream does") }
-                case Z_DATA_ERROR, Z_NEED_DICT:
-                    throw ModuleError.corrupt("gzip data is not valid: \(stream.msg.map { String(cString: $0) } ?? "zlib error \(result)")")
-                case Z_MEM_ERROR: throw ModuleError.tooLarge("zlib ran out of memory")
-                default: throw ModuleError.corrupt("zlib error \(result)")
-                }
+        // zlib's next_in is not const; it only reads through it.
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        stream.avail_in = UInt32(clamping: input.count)
+        while true {
+            let out = try room(buffer, used: used, inputSize: input.count, limit: limit, format: .gzip)
+            let space = UInt32(clamping: out.count)
+            stream.next_out = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = space
+            let result = inflate(&stream, Z_NO_FLUSH)
+            used += Int(space - stream.avail_out)
+            switch result {
+            case Z_STREAM_END:
+                guard used <= limit else { throw tooLarge(.gzip, limit) }
+                return used
+            case Z_OK: continue
+            case Z_BUF_ERROR:
+                // No progress possible with room left: the input ran out.
+                if used < buffer.capacity { throw ModuleError.truncated("the gzip data ends before its stream does") }
+            case Z_DATA_ERROR, Z_NEED_DICT:
+                throw ModuleError.corrupt("gzip data is not valid: \(stream.msg.map { String(cString: $0) } ?? "zlib error \(result)")")
+            case Z_MEM_ERROR: throw ModuleError.tooLarge("zlib ran out of memory")
+            default: throw ModuleError.corrupt("zlib error \(result)")
             }
         }
     }

@@ -51,26 +51,18 @@ final class ElfImage {
         var ident = [UInt8](repeating: 0, count: 16)
         let identLength = pread(fd, &ident, 16, 0)
         if identLength >= 2, let format = CompressionFormat.detect(ident) {
-            var compressed = [UInt8](repeating: 0, count: Int(size))
-            var done = 0
-            while done < compressed.count {
-                let n = compressed.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
-                guard n > 0 else { throw ModuleError.truncated("cannot read the \(format) data: \(n < 0 ? String(cString: strerror(errno)) : "file shrank")") }
-                done += n
-            }
-            var bytes = try Decompressor.decompress(compressed, format: format, limit: decompressedLimit)
-            compressed = []
-            guard bytes.count >= 16 else {
-                throw bytes.count >= 4 ? ModuleError.truncated("\(bytes.count) bytes after \(format) decompression, shorter than an ELF identification") : ModuleError.notELF
-            }
-            let inner = Array(bytes[0..<16])
-            guard inner[0] == 0x7f, inner[1] == 0x45, inner[2] == 0x4c, inner[3] == 0x46 else { throw ModuleError.notELF }
-            return try bytes.withUnsafeMutableBytes { memory in
-                guard let elf = elf_memory(memory.baseAddress!.assumingMemoryBound(to: CChar.self), memory.count) else {
+            return try DecompressionBuffers.shared.with { buffer in
+                let used = try decompress(fd: fd, size: Int(size), format: format, limit: decompressedLimit, into: buffer)
+                guard used >= 16, let base = buffer.base else {
+                    throw used >= 4 ? ModuleError.truncated("\(used) bytes after \(format) decompression, shorter than an ELF identification") : ModuleError.notELF
+                }
+                let inner = [UInt8](UnsafeRawBufferPointer(start: base, count: 16))
+                guard inner[0] == 0x7f, inner[1] == 0x45, inner[2] == 0x4c, inner[3] == 0x46 else { throw ModuleError.notELF }
+                guard let elf = elf_memory(base.assumingMemoryBound(to: CChar.self), used) else {
                     throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
                 }
                 defer { elf_end(elf) }
-                return try withElf(elf, size: memory.count, ident: inner, kind: kind, body)
+                return try withElf(elf, size: used, ident: inner, kind: kind, body)
             }
         }
         guard identLength >= 4, ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else {
@@ -96,6 +88,28 @@ final class ElfImage {
         return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
     }
 
+
+    /// Decompresses the file behind `fd` into `buffer`: read in place from an arena mapping
+    /// (no copy of the compressed bytes), or read into memory when it cannot be mapped there.
+    private static func decompress(fd: Int32, size: Int, format: CompressionFormat, limit: Int,
+                                   into buffer: DecompressionBuffer) throws -> Int {
+        if size <= MappingArenas.largestFile {
+            let used: Int? = try MappingArenas.shared.withMapping(fd: fd, size: size) { address in
+                guard let address else { return nil }
+                return try Decompressor.decompress(UnsafeRawBufferPointer(start: address, count: size), format: format,
+                                                   limit: limit, into: buffer)
+            }
+            if let used { return used }
+        }
+        var compressed = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < compressed.count {
+            let n = compressed.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+            guard n > 0 else { throw ModuleError.truncated("cannot read the \(format) data: \(n < 0 ? String(cString: strerror(errno)) : "file shrank")") }
+            done += n
+        }
+        return try compressed.withUnsafeBytes { try Decompressor.decompress($0, format: format, limit: limit, into: buffer) }
+    }
 
     /// The common part of both ways in: a libelf handle over `size` bytes that start with `ident`.
     private static func withElf<T>(_ elf: OpaquePointer, size: Int, ident: [UInt8], kind: ObjectKind,

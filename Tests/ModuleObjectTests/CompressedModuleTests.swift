@@ -48,6 +48,26 @@ import Testing
         #expect(throws: ModuleError.notELF) { try ModuleObject.load(path: path) }
     }
 
+    /// Decompression buffers and decoders are kept from module to module: a buffer left large
+    /// by a bigger file must neither leak that file's bytes into a smaller module nor lift the
+    /// limit, and a decoder that stopped on an error must start clean.
+    @Test(arguments: formats)
+    func reusedBuffersAndDecodersReadEachModuleAlone(ext: String) throws {
+        let format = ["xz": "xz", "zst": "zstd", "gz": "gzip"][ext]!
+        let plain = try ModuleObject.load(path: Fixtures.path("linux-6.1-amd64/fx_clean.ko"))
+        for _ in 0..<3 {
+            #expect(throws: ModuleError.notELF) { try ModuleObject.load(path: Fixtures.path("compressed/zeros-8MiB.ko.\(ext)")) }
+            #expect(throws: ModuleError.tooLarge("\(format) data decompresses to more than 1048576 bytes (the limit against decompression bombs)")) {
+                try ModuleObject.load(path: Fixtures.path("compressed/zeros-8MiB.ko.\(ext)"), decompressedLimit: 1 << 20)
+            }
+            #expect(throws: ModuleError.self) { try ModuleObject.load(path: Fixtures.path("compressed/fx_clean-truncated.ko.\(ext)")) }
+            let packed = try ModuleObject.load(path: Fixtures.path("compressed/fx_clean.ko.\(ext)"))
+            #expect(packed.fileSize == plain.fileSize)
+            #expect(packed.sections == plain.sections)
+            #expect(packed.symbols == plain.symbols)
+        }
+    }
+
     @Test func theRightMagicOverGarbageIsCorrupt() {
         #expect(throws: ModuleError.corrupt("xz data is not valid: corrupt compressed data")) {
             try ModuleObject.load(path: Fixtures.path("compressed/bad-magic.ko.xz"))

@@ -221,10 +221,10 @@ public struct DeviceTable: Sendable, Hashable {
         let count = raw.count / entrySize
         let terminated = raw[(count - 1) * entrySize ..< count * entrySize].allSatisfy { $0 == 0 }
         var decoded: [DeviceIDEntry] = []
-        var readers: [Entry] = []
+        decoded.reserveCapacity(count - 1)
         for index in 0..<(count - 1) {
-            let reader = Entry(bytes: Array(raw[index * entrySize ..< (index + 1) * entrySize]), layout: found,
-                               constants: generation.constants, bigEndian: bigEndian, previous: readers)
+            let reader = Entry(table: raw, index: index, entrySize: entrySize, layout: found,
+                               constants: generation.constants, bigEndian: bigEndian)
             let aliases: [String], note: String?
             do {
                 (aliases, note) = try Modalias.aliases(type: kind, entry: reader, kernel: release)
@@ -237,7 +237,6 @@ public struct DeviceTable: Sendable, Hashable {
                 entries = []
                 return
             }
-            readers.append(reader)
             decoded.append(DeviceIDEntry(index: index, fields: reader.allFields(), matchKey: reader.matchKey(),
                                          aliases: aliases, note: note))
         }
@@ -277,15 +276,35 @@ struct Entry {
     let layout: DeviceIDLayout
     let constants: [String: Int]
     let bigEndian: Bool
-    /// The entries before this one in its table.
-    var previous: [Entry] = []
+    /// The whole table this entry was read from, and where it sits in it: the entries before
+    /// it are derived from these only when a derivation asks (pnp_card de-duplicates), so a
+    /// table of n entries costs n readers, not n² copies.
+    private let table: [UInt8]
+    private let index: Int
 
-    init(bytes: [UInt8], layout: DeviceIDLayout, constants: [String: Int] = [:], bigEndian: Bool, previous: [Entry] = []) {
+    init(bytes: [UInt8], layout: DeviceIDLayout, constants: [String: Int] = [:], bigEndian: Bool) {
         self.bytes = bytes
         self.layout = layout
         self.constants = constants
         self.bigEndian = bigEndian
-        self.previous = previous
+        self.table = bytes
+        self.index = 0
+    }
+
+    /// Entry `index` of a table of `entrySize`-byte entries.
+    init(table: [UInt8], index: Int, entrySize: Int, layout: DeviceIDLayout, constants: [String: Int], bigEndian: Bool) {
+        self.bytes = Array(table[index * entrySize ..< (index + 1) * entrySize])
+        self.layout = layout
+        self.constants = constants
+        self.bigEndian = bigEndian
+        self.table = table
+        self.index = index
+    }
+
+    /// The entries before this one in its table.
+    var previous: [Entry] {
+        (0..<index).map { Entry(table: table, index: $0, entrySize: bytes.count, layout: layout,
+                                constants: constants, bigEndian: bigEndian) }
     }
 
     func integer(at offset: Int, size: Int) -> UInt64 {
