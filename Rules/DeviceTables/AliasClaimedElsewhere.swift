@@ -76,13 +76,13 @@ public struct AliasClaimedElsewhere: Rule {
             }
         }
         var found: [Diagnostic] = []
+        var claims: Claims?
         for pair in pairs {
             // One finding per pair: when the other module's tables hit this one's claims too, it
             // reports the pair itself if its name sorts first.
-            if !pair.builtin, pair.module < module.name,
-               Self.covers(claims: context.aliases.moduleClaims[module.path] ?? [],
-                           aliases: context.aliases.deviceTableAliases[pair.path] ?? []) {
-                continue
+            if !pair.builtin, pair.module < module.name {
+                if claims == nil { claims = Claims(context.aliases.moduleClaims[module.path] ?? []) }
+                if claims!.cover(context.aliases.deviceTableAliases[pair.path] ?? []) { continue }
             }
             let shown = pair.aliases.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
             let more = pair.aliases.count > 3 ? " and \(pair.aliases.count - 3) more" : ""
@@ -101,14 +101,24 @@ public struct AliasClaimedElsewhere: Rule {
 
     /// Whether one of `claims` (alias= lines, patterns or strings) covers one of `aliases`,
     /// leaving catch-alls out on both sides.
-    static func covers(claims: [String], aliases: [String]) -> Bool {
-        let plain = Set(claims)
-        let patterns = claims.filter { $0.contains(where: { "*?[".contains($0) }) && !isCatchAll($0) }
-        for alias in aliases where !isCatchAll(alias) {
-            if plain.contains(alias) { return true }
-            for pattern in patterns where fnmatch(pattern, alias, 0) == 0 { return true }
+    /// A module's alias= claims, indexed once for all the pairs it is in.
+    struct Claims {
+        let plain: Set<String>
+        let patterns: [String]
+
+        init(_ claims: [String]) {
+            plain = Set(claims)
+            patterns = claims.filter { $0.contains(where: { "*?[".contains($0) }) && !AliasClaimedElsewhere.isCatchAll($0) }
         }
-        return false
+
+        /// Whether one of `aliases` (not a catch-all) is claimed, as the string or by a pattern.
+        func cover(_ aliases: [String]) -> Bool {
+            for alias in aliases where !AliasClaimedElsewhere.isCatchAll(alias) {
+                if plain.contains(alias) { return true }
+                for pattern in patterns where fnmatch(pattern, alias, 0) == 0 { return true }
+            }
+            return false
+        }
     }
 
     /// A pattern written to match a whole bus class rather than one vendor's device: neither
