@@ -104,18 +104,24 @@ public struct AliasClaimedElsewhere: Rule {
     /// A module's alias= claims, indexed once for all the pairs it is in.
     struct Claims {
         let plain: Set<String>
-        let patterns: [String]
+        /// The glob claims as C strings, converted once rather than at every fnmatch.
+        let patterns: [ContiguousArray<CChar>]
 
         init(_ claims: [String]) {
             plain = Set(claims)
             patterns = claims.filter { $0.contains(where: { "*?[".contains($0) }) && !AliasClaimedElsewhere.isCatchAll($0) }
+                .map(\.utf8CString)
         }
 
         /// Whether one of `aliases` (not a catch-all) is claimed, as the string or by a pattern.
         func cover(_ aliases: [String]) -> Bool {
             for alias in aliases where !AliasClaimedElsewhere.isCatchAll(alias) {
                 if plain.contains(alias) { return true }
-                for pattern in patterns where fnmatch(pattern, alias, 0) == 0 { return true }
+                guard !patterns.isEmpty else { continue }
+                let text = alias.utf8CString
+                for pattern in patterns where pattern.withUnsafeBufferPointer({ p in
+                    text.withUnsafeBufferPointer { fnmatch(p.baseAddress!, $0.baseAddress!, 0) == 0 }
+                }) { return true }
             }
             return false
         }
