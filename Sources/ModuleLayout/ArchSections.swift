@@ -14,7 +14,8 @@ enum ArchSections {
     /// against symbols outside the branch's own section (each non-zero addend its own), plus
     /// one; `.init*` sections count toward `.init.plt`. The ftrace trampoline holds
     /// NR_FTRACE_PLTS entries (2 on 6.1 with DYNAMIC_FTRACE_WITH_REGS, 1 from the
-    /// module_memory kernels on). Erratum 843419 veneers, added only on affected Cortex-A53
+    /// module_memory kernels on), and so does `.init.text.ftrace_trampoline` where the module
+    /// has one. Erratum 843419 veneers, added only on affected Cortex-A53
     /// CPUs, are not counted.
     static func aarch64(_ module: ModuleObject, generation: LoaderConfiguration.Generation) -> [Section] {
         var sections = module.sections
@@ -48,7 +49,12 @@ enum ArchSections {
         }
         resize(".plt", entries: Arithmetic.add(corePLTs, 1), alignment: aarch64L1CacheBytes)
         resize(".init.plt", entries: Arithmetic.add(initPLTs, 1), alignment: aarch64L1CacheBytes)
-        resize(".text.ftrace_trampoline", entries: generation == .coreAndInitLayouts ? 2 : 1, alignment: 4)
+        let ftracePLTs: UInt64 = generation == .coreAndInitLayouts ? 2 : 1
+        resize(".text.ftrace_trampoline", entries: ftracePLTs, alignment: 4)
+        // Its init twin (ftrace in init text; in the module linker script from the 6.x stable
+        // trees Debian ships, e.g. trixie's 6.12): sized the same, executable, laid out in init
+        // text after .init.plt.
+        resize(".init.text.ftrace_trampoline", entries: ftracePLTs, alignment: 4)
         return sections
     }
 

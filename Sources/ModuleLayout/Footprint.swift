@@ -87,7 +87,7 @@ public struct LayoutModel: Sendable {
     public init(configuration: LoaderConfiguration) { self.configuration = configuration }
 
     /// SHF_RO_AFTER_INIT (include/uapi/linux/elf.h): set by the loader on
-    /// `.data..ro_after_init` and `__jump_table`, and by objtool on `.static_call_sites`.
+    /// `.data..ro_after_init` and `__jump_table` (and from 6.16 on `.static_call_sites`).
     public static let flagROAfterInit: UInt64 = 0x0020_0000
 
     enum Region: Int, CaseIterable {
@@ -179,8 +179,16 @@ public struct LayoutModel: Sendable {
         for name in dropped { if let i = first(name) { flags[i] &= ~Section.flagAlloc } }
         let percpu = first(".data..percpu")
         if let percpu { flags[percpu] &= ~Section.flagAlloc }
-        for name in [".data..ro_after_init", "__jump_table"] {
-            if let i = first(name) { flags[i] |= LayoutModel.flagROAfterInit }
+        if configuration.roAfterInitByName {
+            var names: Set<String> = [".data..ro_after_init", "__jump_table"]
+            if configuration.staticCallInline { names.insert(".static_call_sites") }
+            for section in sections where section.index != 0 && section.index < flags.count && names.contains(section.name) {
+                flags[section.index] |= LayoutModel.flagROAfterInit
+            }
+        } else {
+            for name in [".data..ro_after_init", "__jump_table"] {
+                if let i = first(name) { flags[i] |= LayoutModel.flagROAfterInit }
+            }
         }
         return (flags, percpu)
     }
