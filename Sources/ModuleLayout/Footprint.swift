@@ -40,6 +40,40 @@ public struct ModuleFootprint: Sendable, Hashable {
     /// Sections the architecture sizes at load time (PLT, GOT, stubs), which the model takes
     /// at their size in the file: the figures are exact only when this is empty.
     public let archSizedSections: [String]
+    /// 6.4 and later: what move_module allocates for each `mod_mem` region, page-rounded (an
+    /// empty region is not allocated: 0). nil for the one core and one init layout of ≤ 6.3.
+    public let regions: Regions?
+    /// The kernel release of the module's vermagic ("6.12.117+deb13-amd64"), when it has one.
+    public let release: String?
+    /// The loader generation the figures follow.
+    public let generation: LoaderConfiguration.Generation
+
+    /// The bytes allocated per `mod_mem` type (enum mod_mem_type order).
+    public struct Regions: Sendable, Hashable {
+        public let text: UInt64
+        public let data: UInt64
+        public let rodata: UInt64
+        public let roAfterInit: UInt64
+        public let initText: UInt64
+        public let initData: UInt64
+        public let initRodata: UInt64
+
+        public init(text: UInt64, data: UInt64, rodata: UInt64, roAfterInit: UInt64,
+                    initText: UInt64, initData: UInt64, initRodata: UInt64) {
+            (self.text, self.data, self.rodata, self.roAfterInit) = (text, data, rodata, roAfterInit)
+            (self.initText, self.initData, self.initRodata) = (initText, initData, initRodata)
+        }
+
+        /// (name, bytes) in enum mod_mem_type order, with the kernel's names less `MOD_`.
+        public var named: [(name: String, bytes: UInt64)] {
+            [("text", text), ("data", data), ("rodata", rodata), ("ro_after_init", roAfterInit),
+             ("init_text", initText), ("init_data", initData), ("init_rodata", initRodata)]
+        }
+
+        /// The core regions (text, data, rodata, ro_after_init) allocated.
+        public var core: [UInt64] { [text, data, rodata, roAfterInit] }
+        public var initRegions: [UInt64] { [initText, initData, initRodata] }
+    }
 
     public var sizeClass: SizeClass { core < pageSize ? .kmalloc : .vmalloc }
     /// Pages the core occupies (vmalloc hands out whole pages).
@@ -47,6 +81,8 @@ public struct ModuleFootprint: Sendable, Hashable {
     /// Bytes of those pages that hold nothing of the module.
     public var waste: UInt64 { Arithmetic.subtract(Arithmetic.multiply(corePages, pageSize), core) }
     public var isExact: Bool { archSizedSections.isEmpty }
+    /// Separate allocations the core takes: one per non-empty region from 6.4, one before.
+    public var coreAllocations: Int { regions.map { $0.core.filter { $0 > 0 }.count } ?? 1 }
 }
 
 /// Saturating arithmetic: every size comes from a file that may lie.
@@ -112,6 +148,8 @@ public struct LayoutModel: Sendable {
         var parts = Array(repeating: UInt64(0), count: Part.allCases.count)
         var coreSize: UInt64 = 0
         var initSize: UInt64 = 0
+        /// ≥ 6.4: each region's size (page-rounded when rounding).
+        var regions: [UInt64]?
         subscript(part: Part) -> UInt64 { parts[part.rawValue] }
     }
 
@@ -136,7 +174,15 @@ public struct LayoutModel: Sendable {
             core: unrounded.coreSize, initTotal: unrounded.initSize,
             coreAllocated: allocated.coreSize, initAllocated: allocated.initSize,
             textPlusData: Arithmetic.add(size(".text"), size(".data")),
-            archSizedSections: archSized)
+            archSizedSections: archSized,
+            regions: allocated.regions.map { r in
+                ModuleFootprint.Regions(text: r[Region.text.rawValue], data: r[Region.data.rawValue],
+                                        rodata: r[Region.rodata.rawValue], roAfterInit: r[Region.roAfterInit.rawValue],
+                                        initText: r[Region.initText.rawValue], initData: r[Region.initData.rawValue],
+                                        initRodata: r[Region.initRodata.rawValue])
+            },
+            release: module.modinfo.vermagic.flatMap { $0.split(separator: " ").first.map(String.init) },
+            generation: configuration.generation)
     }
 
     /// Every section the loader places, in the order it places them, with its offset.
@@ -331,6 +377,7 @@ public struct LayoutModel: Sendable {
             }
             outcome.coreSize = total([.text, .rodata, .roAfterInit, .data])
             outcome.initSize = total([.initText, .initRodata, .initData])
+            outcome.regions = regions.map { rounding ? Arithmetic.align($0, pageSize) : $0 }
         } else {
             outcome.coreSize = coreLayout
             outcome.initSize = initLayout
