@@ -313,6 +313,7 @@ public struct SizeReport: Sendable {
     /// A bar chart of core sizes by power of two, kmalloc-class bars apart from vmalloc ones,
     /// with the page boundary marked: a file a browser opens.
     public func svg() -> String {
+        if generations.count > 1 { return generationsSVG() }
         let histogram = SizeHistogram(footprints.map(\.core))
         let buckets = histogram.buckets
         let (width, height) = (900.0, 480.0)
@@ -355,6 +356,68 @@ public struct SizeReport: Sendable {
         out += "<text transform=\"translate(18 \(fmt(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">modules</text>\n"
         out += "<rect x=\"\(fmt(left))\" y=\"\(fmt(height - 24))\" width=\"12\" height=\"12\" fill=\"#4c9f70\"/><text x=\"\(fmt(left + 18))\" y=\"\(fmt(height - 14))\">under one page: kmalloc class</text>\n"
         out += "<rect x=\"\(fmt(left + 240))\" y=\"\(fmt(height - 24))\" width=\"12\" height=\"12\" fill=\"#c0504d\"/><text x=\"\(fmt(left + 258))\" y=\"\(fmt(height - 14))\">one page or more: vmalloc class</text>\n"
+        out += "</svg>\n"
+        return out
+    }
+
+    /// Several kernel releases: per power-of-two bucket one bar per release (its share of the
+    /// release's modules, so trees of different sizes compare), the page boundary marked, and
+    /// under the plot each release's answer to the 2002 question.
+    func generationsSVG() -> String {
+        let all = SizeHistogram(footprints.map(\.core)).buckets
+        let colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
+        let shares: [[Double]] = generations.map { g in
+            let members = footprints.filter { ($0.release ?? "unknown release") == g.release }
+            let total = Double(max(1, members.count))
+            return all.map { bucket in
+                Double(members.filter { $0.core >= bucket.lowerBound && $0.core < bucket.upperBound }.count) / total
+            }
+        }
+        let legendLines = generations.count
+        let (width, top, plotHeight) = (900.0, 60.0, 320.0)
+        let (left, right) = (70.0, 20.0)
+        let height = top + plotHeight + 60 + Double(legendLines) * 20 + 10
+        let plotWidth = width - left - right
+        let most = shares.flatMap { $0 }.max() ?? 0
+        let scale = max(0.05, (most * 10).rounded(.up) / 10)
+        let slot = all.isEmpty ? plotWidth : plotWidth / Double(all.count)
+        let bar = slot * 0.8 / Double(generations.count)
+        func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+        var out = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(fmt(width / 2))" y="24" text-anchor="middle" font-size="16">Module core sizes by kernel release (share of each release's modules, page \(pageSize) bytes)</text>
+
+            """
+        for step in 0...4 {
+            let value = scale * Double(step) / 4
+            let y = top + plotHeight - plotHeight * value / scale
+            out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(y))\" stroke=\"#ddd\"/>\n"
+            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(Int((value * 100).rounded()))%</text>\n"
+        }
+        for (i, bucket) in all.enumerated() {
+            let x = left + slot * Double(i)
+            for (g, generation) in generations.enumerated() {
+                let share = shares[g][i]
+                let barHeight = plotHeight * share / scale
+                let colour = colours[g % colours.count]
+                out += "<rect x=\"\(fmt(x + slot * 0.1 + bar * Double(g)))\" y=\"\(fmt(top + plotHeight - barHeight))\" width=\"\(fmt(bar))\" height=\"\(fmt(barHeight))\" fill=\"\(colour)\"><title>\(SizeReport.xml(generation.release)): \(SizeReport.human(bucket.lowerBound))–\(SizeReport.human(bucket.upperBound)) bytes: \(String(format: "%.1f", share * 100))% of its modules</title></rect>\n"
+            }
+            out += "<text x=\"\(fmt(x + slot / 2))\" y=\"\(fmt(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"11\">\(SizeReport.human(bucket.lowerBound))</text>\n"
+            if bucket.lowerBound == pageSize {
+                out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top - 12))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\" stroke-dasharray=\"4 3\"/>\n"
+                out += "<text x=\"\(fmt(x))\" y=\"\(fmt(top - 16))\" text-anchor=\"middle\" font-size=\"11\">one page (\(pageSize) bytes)</text>\n"
+            }
+        }
+        out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\"/>\n"
+        out += "<text x=\"\(fmt(left + plotWidth / 2))\" y=\"\(fmt(top + plotHeight + 36))\" text-anchor=\"middle\">core size in bytes (bucket lower bound; each bucket spans a power of two)</text>\n"
+        for (g, generation) in generations.enumerated() {
+            let y = top + plotHeight + 60 + Double(g) * 20
+            let s = generation.summary
+            let sentence = "\(generation.release): \(s.underPage) of \(s.modules) modules would fit under a page; "
+                + "today they take \(s.smallModulePages) pages; the page rounding costs \(s.wasteBytes) bytes"
+            out += "<rect x=\"\(fmt(left))\" y=\"\(fmt(y - 10))\" width=\"12\" height=\"12\" fill=\"\(colours[g % colours.count])\"/><text x=\"\(fmt(left + 18))\" y=\"\(fmt(y))\">\(SizeReport.xml(sentence))</text>\n"
+        }
         out += "</svg>\n"
         return out
     }

@@ -116,6 +116,13 @@ import Testing
             """))
         // One release: no side-by-side table.
         #expect(!Self.report.summaryText().contains("kernel by kernel"))
+        // The SVG: two bars per bucket (a share of each release's modules) and the sentences.
+        let svg = report.svg()
+        let document = try XMLDocument(data: Data(svg.utf8))
+        let bars = try document.nodes(forXPath: "//*[local-name()='rect'][*[local-name()='title']]")
+        #expect(bars.count == 2 * 2, "2K–4K and 4K–8K, a bar for each release")
+        #expect(svg.contains("<title>6.12.117+deb12-amd64: 4K–8K bytes: 100.0% of its modules</title>"))
+        #expect(svg.contains(">6.1.0-50-amd64: 1 of 1 modules would fit under a page; today they take 4 pages; the page rounding costs 12350 bytes</text>"))
         let object = try #require(JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
         let generations = try #require(object["generations"] as? [[String: Any]])
         #expect(generations.map { $0["release"] as? String } == ["6.1.0-50-amd64", "6.12.117+deb12-amd64"])
