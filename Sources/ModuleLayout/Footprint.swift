@@ -129,6 +129,9 @@ public struct LayoutModel: Sendable {
     enum Region: Int, CaseIterable {
         case text, rodata, roAfterInit, data, initText, initRodata, initData
         var isInit: Bool { rawValue >= Region.initText.rawValue }
+        var kernelName: String {
+            ["text", "rodata", "ro_after_init", "data", "init_text", "init_rodata", "init_data"][rawValue]
+        }
     }
 
     /// What each section contributes, by pass.
@@ -141,6 +144,13 @@ public struct LayoutModel: Sendable {
         public let name: String
         public let isInit: Bool
         public let offset: UInt64
+        /// ≥ 6.4: the `mod_mem` region holding it, by the kernel's name less `MOD_` in lower
+        /// case ("text", "ro_after_init", "init_data"); nil for ≤ 6.3's two layouts.
+        public let region: String?
+
+        public init(index: Int, name: String, isInit: Bool, offset: UInt64, region: String? = nil) {
+            (self.index, self.name, self.isInit, self.offset, self.region) = (index, name, isInit, offset, region)
+        }
     }
 
     struct Outcome {
@@ -317,7 +327,8 @@ public struct LayoutModel: Sendable {
                         grown = place(section.size, alignment: section.alignment, into: &coreLayout)
                     }
                     outcome.parts[part.rawValue] = Arithmetic.add(outcome.parts[part.rawValue], grown)
-                    outcome.placements.append(Placement(index: i, name: section.name, isInit: initPass, offset: lastOffset))
+                    outcome.placements.append(Placement(index: i, name: section.name, isInit: initPass, offset: lastOffset,
+                                                        region: modern ? region.kernelName : nil))
                 }
                 if !modern, m != 3 {
                     // Pass boundaries (and the whole, after the last pass) are page-rounded
@@ -346,13 +357,15 @@ public struct LayoutModel: Sendable {
 
             var initData: UInt64 = modern ? regions[Region.initData.rawValue] : initLayout
             var grown = place(symtab.size, alignment: symtab.alignment, into: &initData)
-            outcome.placements.append(Placement(index: symtab.index, name: symtab.name, isInit: true, offset: lastOffset))
+            outcome.placements.append(Placement(index: symtab.index, name: symtab.name, isInit: true, offset: lastOffset,
+                                                region: modern ? Region.initData.kernelName : nil))
             var coreData: UInt64 = modern ? regions[Region.data.rawValue] : coreLayout
             let coreGrown = place(coreTable, alignment: symtab.alignment, into: &coreData)
             if !modern { coreData = strictAlign(coreData) }
             if let strtab {
                 grown = Arithmetic.add(grown, place(strtab.size, alignment: strtab.alignment, into: &initData))
-                outcome.placements.append(Placement(index: strtab.index, name: strtab.name, isInit: true, offset: lastOffset))
+                outcome.placements.append(Placement(index: strtab.index, name: strtab.name, isInit: true, offset: lastOffset,
+                                                    region: modern ? Region.initData.kernelName : nil))
             }
             grown = Arithmetic.add(grown, place(Arithmetic.add(kallsymsStruct.size, sourceCount), alignment: kallsymsStruct.alignment, into: &initData))
             if !modern { initData = strictAlign(initData) }
