@@ -79,4 +79,7 @@ import Testing
 
     @Test(.enabled(if: enabled("trixie", "arm64", "qemu-system-aarch64"), skipNote("trixie", "arm64", "qemu-system-aarch64")))
     func trixieArm64() throws { try check(suite: "trixie", arch: "arm64", program: "qemu-system-aarch64") }
+
+    @Test(.enabled(if: enabled("sid", "arm64", "qemu-system-aarch64"), skipNote("sid", "arm64", "qemu-system-aarch64")))
+    func sidArm64() throws { try check(suite: "sid", arch: "arm64", program: "qemu-system-aarch64") }
 }
