@@ -47,6 +47,9 @@ public struct ModuleFootprint: Sendable, Hashable {
     public let release: String?
     /// The loader generation the figures follow.
     public let generation: LoaderConfiguration.Generation
+    /// What /sys/module/NAME/coresize shows: the core allocated, but with
+    /// ARCH_WANTS_MODULES_DATA_IN_VMALLOC on 6.4+ the text region alone.
+    public let sysfsCoresize: UInt64
 
     /// The bytes allocated per `mod_mem` type (enum mod_mem_type order).
     public struct Regions: Sendable, Hashable {
@@ -192,7 +195,9 @@ public struct LayoutModel: Sendable {
                                         initRodata: r[Region.initRodata.rawValue])
             },
             release: module.modinfo.vermagic.flatMap { $0.split(separator: " ").first.map(String.init) },
-            generation: configuration.generation)
+            generation: configuration.generation,
+            sysfsCoresize: configuration.modulesDataInVmalloc && configuration.generation == .moduleMemory
+                ? (allocated.regions?[Region.text.rawValue] ?? allocated.coreSize) : allocated.coreSize)
     }
 
     /// Every section the loader places, in the order it places them, with its offset.
@@ -296,6 +301,11 @@ public struct LayoutModel: Sendable {
                     let i = section.index
                     guard !placed[i], flags[i] & mask.0 == mask.0, flags[i] & mask.1 == 0,
                           isInitSection(section.name, machine: machine) == initPass else { continue }
+                    // 6.13+ with MEM_ALLOC_PROFILING: the tags go to their own area, not to a region.
+                    if modern, configuration.allocTagsApart, section.name == "alloc_tags", section.size > 0 {
+                        placed[i] = true
+                        continue
+                    }
                     let part: Part
                     let region: Region
                     if initPass {

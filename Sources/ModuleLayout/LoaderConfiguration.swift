@@ -30,10 +30,18 @@ public struct LoaderConfiguration: Sendable, Hashable {
     public var roAfterInitByName: Bool
     /// CONFIG_HAVE_STATIC_CALL_INLINE: `.static_call_sites` is ro_after_init (6.16 on).
     public var staticCallInline: Bool
+    /// CONFIG_MEM_ALLOC_PROFILING from 6.13 on: a module's `alloc_tags` section is not laid out
+    /// in its data region but loaded into the allocation tags' own contiguous area
+    /// (codetag_needs_module_section). Off in Debian's kernels.
+    public var allocTagsApart: Bool
+    /// CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC (32-bit powerpc): the data regions come from
+    /// vmalloc, and sysfs `coresize` shows the text region alone (`datasize` the data).
+    public var modulesDataInVmalloc: Bool
 
     public init(generation: Generation, pageSize: UInt64 = 4096, strictModuleRWX: Bool = true,
                 moduleUnload: Bool = true, kallsymsAll: Bool = false, kallsyms: Bool = true,
-                roAfterInitByName: Bool = false, staticCallInline: Bool = false) {
+                roAfterInitByName: Bool = false, staticCallInline: Bool = false,
+                allocTagsApart: Bool = false, modulesDataInVmalloc: Bool = false) {
         self.generation = generation
         self.pageSize = pageSize
         self.strictModuleRWX = strictModuleRWX
@@ -42,11 +50,15 @@ public struct LoaderConfiguration: Sendable, Hashable {
         self.kallsyms = kallsyms
         self.roAfterInitByName = roAfterInitByName
         self.staticCallInline = staticCallInline
+        self.allocTagsApart = allocTagsApart
+        self.modulesDataInVmalloc = modulesDataInVmalloc
     }
 
     public static let moduleMemoryRelease = KernelVersion(6, 4)
     /// The modules pull of 6.16-rc1: "Make .static_call_sites in modules read-only after init".
     public static let roAfterInitByNameRelease = KernelVersion(6, 16)
+    /// "alloc_tag: load module tags into separate contiguous memory" (6.13).
+    public static let allocTagsApartRelease = KernelVersion(6, 13)
 
     public static func generation(of version: KernelVersion?) -> Generation {
         guard let version else { return .moduleMemory }
@@ -78,6 +90,11 @@ public struct LoaderConfiguration: Sendable, Hashable {
             out.roAfterInitByName = version >= LoaderConfiguration.roAfterInitByNameRelease
         }
         if let value = config.bool("HAVE_STATIC_CALL_INLINE") { out.staticCallInline = value }
+        if let value = config.bool("MEM_ALLOC_PROFILING") {
+            // Before 6.13 the section is laid out with the data like any other.
+            out.allocTagsApart = value && (config.version.map { $0 >= LoaderConfiguration.allocTagsApartRelease } ?? true)
+        }
+        if let value = config.bool("ARCH_WANTS_MODULES_DATA_IN_VMALLOC") { out.modulesDataInVmalloc = value }
         if let page = config.pageSize { out.pageSize = page }
         if let value = config.bool("STRICT_MODULE_RWX") { out.strictModuleRWX = value }
         if let value = config.bool("MODULE_UNLOAD") { out.moduleUnload = value }

@@ -259,6 +259,7 @@ public struct SizeReport: Sendable {
                 ("init", "\(f.initTotal)"), ("init_text", "\(f.initText)"), ("init_rodata", "\(f.initRodata)"),
                 ("init_data", "\(f.initData)"), ("init_kallsyms", "\(f.initKallsyms)"),
                 ("core", "\(f.core)"), ("core_allocated", "\(f.coreAllocated)"), ("init_allocated", "\(f.initAllocated)"),
+                ("sysfs_coresize", "\(f.sysfsCoresize)"),
                 ("core_pages", "\(f.corePages)"), ("waste", "\(f.waste)"),
                 ("size_class", SizeReport.jsonString(f.sizeClass.rawValue)), ("text_plus_data", "\(f.textPlusData)"),
                 ("page_size", "\(f.pageSize)"), ("exact", f.isExact ? "true" : "false"),
