@@ -123,7 +123,7 @@ import Testing
         // The committed figures of this release are the booted kernel's.
         let release = URL(fileURLWithPath: CorpusTrees.suite(suite, arch)?.modulesDirectory ?? "").lastPathComponent
         if let committed = try Self.committed(release: release) {
-            let booted = Dictionary(uniqueKeysWithValues: zip(figures, paths).map { kernel, path in
+            let booted = Dictionary(uniqueKeysWithValues: figures.map { kernel in
                 (kernel.module, CommittedFigures.Row(module: kernel.module, path: "", coresize: kernel.coresize,
                                                      initsize: kernel.initsize, regions: regions[kernel.module]))
             })
