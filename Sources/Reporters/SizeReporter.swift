@@ -129,7 +129,9 @@ public struct SizeReport: Sendable {
     public static func classDescription(_ f: ModuleFootprint) -> String {
         let pages = f.corePages == 1 ? "1 page" : "\(f.corePages) pages"
         let approximate = f.isExact ? "" : "~"
-        return (f.sizeClass == .kmalloc ? "sub-page, vmalloc'd as " : "vmalloc'd as ") + pages + approximate
+        // 6.4+: one allocation per region that is not empty.
+        let allocations = f.regions == nil ? "" : " in \(f.coreAllocations) allocations"
+        return (f.sizeClass == .kmalloc ? "sub-page, vmalloc'd as " : "vmalloc'd as ") + pages + approximate + allocations
     }
 
     public func table(sortBy column: Column = .path, limit: Int? = nil) -> String {

@@ -86,7 +86,7 @@ import Testing
         #expect(report.footprints.first { $0.generation == .coreAndInitLayouts }?.regions == nil)
         let table = report.table()
         #expect(table.contains("  allocated     region pages  waste  what the loader does\n"))
-        #expect(table.contains("  12288  1+1+1+0 / 1+1+0   7534  vmalloc'd as 3 pages\n"))
+        #expect(table.contains("  12288  1+1+1+0 / 1+1+0   7534  vmalloc'd as 3 pages in 3 allocations\n"))
         #expect(table.hasSuffix("region pages: 6.4 and later allocate each region on its own, page-rounded: text+data+rodata+ro_after_init / init_text+init_data+init_rodata\n"))
         // A 6.1 report keeps its table as it was.
         #expect(!Self.report.table().contains("region pages"))
