@@ -14,7 +14,8 @@ enum ArchSections {
     /// against symbols outside the branch's own section (each non-zero addend its own), plus
     /// one; `.init*` sections count toward `.init.plt`. The ftrace trampoline holds
     /// NR_FTRACE_PLTS entries (2 on 6.1 with DYNAMIC_FTRACE_WITH_REGS, 1 from the
-    /// module_memory kernels on). Erratum 843419 veneers, added only on affected Cortex-A53
+    /// module_memory kernels on), and so does `.init.text.ftrace_trampoline` where the module
+    /// has one. Erratum 843419 veneers, added only on affected Cortex-A53
     /// CPUs, are not counted.
     static func aarch64(_ module: ModuleObject, generation: LoaderConfiguration.Generation) -> [Section] {
         var sections = module.sections
@@ -22,18 +23,8 @@ enum ArchSections {
         for relocationSection in module.relocationSections where relocationSection.hasExplicitAddends {
             let target = relocationSection.targetSectionIndex
             guard sections.indices.contains(target), sections[target].isExecutable else { continue }
-            var distinct = Set<UInt64>()
-            var count: UInt64 = 0
-            for relocation in relocationSection.relocations {
-                let type = relocation.type
-                guard type == aarch64JUMP26 || type == aarch64CALL26 else { continue }
-                let symbolIndex = relocation.symbolIndex
-                if module.symbols.indices.contains(symbolIndex), module.symbols[symbolIndex].place == .section(target) { continue }
-                if relocation.addend != 0 {
-                    count += 1
-                } else if distinct.insert(UInt64(type) << 32 | UInt64(UInt32(truncatingIfNeeded: symbolIndex))).inserted {
-                    count += 1
-                }
+            let count = aarch64PLTCount(relocationSection.relocations) { symbolIndex in
+                module.symbols.indices.contains(symbolIndex) && module.symbols[symbolIndex].place == .section(target)
             }
             if sections[target].name.hasPrefix(".init") { initPLTs += count } else { corePLTs += count }
         }
@@ -48,8 +39,44 @@ enum ArchSections {
         }
         resize(".plt", entries: Arithmetic.add(corePLTs, 1), alignment: aarch64L1CacheBytes)
         resize(".init.plt", entries: Arithmetic.add(initPLTs, 1), alignment: aarch64L1CacheBytes)
-        resize(".text.ftrace_trampoline", entries: generation == .coreAndInitLayouts ? 2 : 1, alignment: 4)
+        let ftracePLTs: UInt64 = generation == .coreAndInitLayouts ? 2 : 1
+        resize(".text.ftrace_trampoline", entries: ftracePLTs, alignment: 4)
+        // Its init twin (ftrace in init text; in the module linker script from the 6.x stable
+        // trees Debian ships, e.g. trixie's 6.12): sized the same, executable, laid out in init
+        // text after .init.plt.
+        resize(".init.text.ftrace_trampoline", entries: ftracePLTs, alignment: 4)
         return sections
+    }
+
+    /// The PLT entries module_frob_arch_sections counts for one relocation section, step by
+    /// step as the kernel does: partition_branch_plt_relas moves the JUMP26/CALL26 relocations
+    /// against symbols outside the target section to the front (its count stops one short when
+    /// the scan ends on such a relocation), those are sorted by (type, symbol, addend), and
+    /// count_plts counts each such relocation whose addend is not zero or that differs from the
+    /// one before it. So a branch left out of the sorted part counts again when it repeats an
+    /// earlier one: a PLT entry the kernel allocates and never uses.
+    static func aarch64PLTCount(_ relocations: [Relocation], inTargetSection: (Int) -> Bool) -> UInt64 {
+        func needsPLT(_ r: Relocation) -> Bool {
+            (r.type == aarch64JUMP26 || r.type == aarch64CALL26) && !inTargetSection(r.symbolIndex)
+        }
+        var rela = relocations
+        var i = 0, j = rela.count - 1
+        while i < j {
+            if needsPLT(rela[i]) {
+                i += 1
+            } else if needsPLT(rela[j]) {
+                rela.swapAt(i, j)
+            } else {
+                j -= 1
+            }
+        }
+        func key(_ r: Relocation) -> (UInt32, Int, Int64) { (r.type, r.symbolIndex, r.addend) }
+        rela[0..<i].sort { key($0) < key($1) }
+        var count: UInt64 = 0
+        for (n, r) in rela.enumerated() where needsPLT(r) {
+            if r.addend != 0 || n == 0 || key(rela[n - 1]) != key(r) { count += 1 }
+        }
+        return count
     }
 
     /// arm (arch/arm/kernel/module-plts.c, 6.1, ARM_MODULE_PLTS and DYNAMIC_FTRACE as in

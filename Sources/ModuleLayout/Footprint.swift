@@ -40,6 +40,43 @@ public struct ModuleFootprint: Sendable, Hashable {
     /// Sections the architecture sizes at load time (PLT, GOT, stubs), which the model takes
     /// at their size in the file: the figures are exact only when this is empty.
     public let archSizedSections: [String]
+    /// 6.4 and later: what move_module allocates for each `mod_mem` region, page-rounded (an
+    /// empty region is not allocated: 0). nil for the one core and one init layout of ≤ 6.3.
+    public let regions: Regions?
+    /// The kernel release of the module's vermagic ("6.12.117+deb13-amd64"), when it has one.
+    public let release: String?
+    /// The loader generation the figures follow.
+    public let generation: LoaderConfiguration.Generation
+    /// What /sys/module/NAME/coresize shows: the core allocated, but with
+    /// ARCH_WANTS_MODULES_DATA_IN_VMALLOC on 6.4+ the text region alone.
+    public let sysfsCoresize: UInt64
+
+    /// The bytes allocated per `mod_mem` type (enum mod_mem_type order).
+    public struct Regions: Sendable, Hashable {
+        public let text: UInt64
+        public let data: UInt64
+        public let rodata: UInt64
+        public let roAfterInit: UInt64
+        public let initText: UInt64
+        public let initData: UInt64
+        public let initRodata: UInt64
+
+        public init(text: UInt64, data: UInt64, rodata: UInt64, roAfterInit: UInt64,
+                    initText: UInt64, initData: UInt64, initRodata: UInt64) {
+            (self.text, self.data, self.rodata, self.roAfterInit) = (text, data, rodata, roAfterInit)
+            (self.initText, self.initData, self.initRodata) = (initText, initData, initRodata)
+        }
+
+        /// (name, bytes) in enum mod_mem_type order, with the kernel's names less `MOD_`.
+        public var named: [(name: String, bytes: UInt64)] {
+            [("text", text), ("data", data), ("rodata", rodata), ("ro_after_init", roAfterInit),
+             ("init_text", initText), ("init_data", initData), ("init_rodata", initRodata)]
+        }
+
+        /// The core regions (text, data, rodata, ro_after_init) allocated.
+        public var core: [UInt64] { [text, data, rodata, roAfterInit] }
+        public var initRegions: [UInt64] { [initText, initData, initRodata] }
+    }
 
     public var sizeClass: SizeClass { core < pageSize ? .kmalloc : .vmalloc }
     /// Pages the core occupies (vmalloc hands out whole pages).
@@ -47,6 +84,8 @@ public struct ModuleFootprint: Sendable, Hashable {
     /// Bytes of those pages that hold nothing of the module.
     public var waste: UInt64 { Arithmetic.subtract(Arithmetic.multiply(corePages, pageSize), core) }
     public var isExact: Bool { archSizedSections.isEmpty }
+    /// Separate allocations the core takes: one per non-empty region from 6.4, one before.
+    public var coreAllocations: Int { regions.map { $0.core.filter { $0 > 0 }.count } ?? 1 }
 }
 
 /// Saturating arithmetic: every size comes from a file that may lie.
@@ -87,12 +126,15 @@ public struct LayoutModel: Sendable {
     public init(configuration: LoaderConfiguration) { self.configuration = configuration }
 
     /// SHF_RO_AFTER_INIT (include/uapi/linux/elf.h): set by the loader on
-    /// `.data..ro_after_init` and `__jump_table`, and by objtool on `.static_call_sites`.
+    /// `.data..ro_after_init` and `__jump_table` (and from 6.16 on `.static_call_sites`).
     public static let flagROAfterInit: UInt64 = 0x0020_0000
 
     enum Region: Int, CaseIterable {
         case text, rodata, roAfterInit, data, initText, initRodata, initData
         var isInit: Bool { rawValue >= Region.initText.rawValue }
+        var kernelName: String {
+            ["text", "rodata", "ro_after_init", "data", "init_text", "init_rodata", "init_data"][rawValue]
+        }
     }
 
     /// What each section contributes, by pass.
@@ -105,6 +147,13 @@ public struct LayoutModel: Sendable {
         public let name: String
         public let isInit: Bool
         public let offset: UInt64
+        /// ≥ 6.4: the `mod_mem` region holding it, by the kernel's name less `MOD_` in lower
+        /// case ("text", "ro_after_init", "init_data"); nil for ≤ 6.3's two layouts.
+        public let region: String?
+
+        public init(index: Int, name: String, isInit: Bool, offset: UInt64, region: String? = nil) {
+            (self.index, self.name, self.isInit, self.offset, self.region) = (index, name, isInit, offset, region)
+        }
     }
 
     struct Outcome {
@@ -112,6 +161,8 @@ public struct LayoutModel: Sendable {
         var parts = Array(repeating: UInt64(0), count: Part.allCases.count)
         var coreSize: UInt64 = 0
         var initSize: UInt64 = 0
+        /// ≥ 6.4: each region's size (page-rounded when rounding).
+        var regions: [UInt64]?
         subscript(part: Part) -> UInt64 { parts[part.rawValue] }
     }
 
@@ -136,7 +187,17 @@ public struct LayoutModel: Sendable {
             core: unrounded.coreSize, initTotal: unrounded.initSize,
             coreAllocated: allocated.coreSize, initAllocated: allocated.initSize,
             textPlusData: Arithmetic.add(size(".text"), size(".data")),
-            archSizedSections: archSized)
+            archSizedSections: archSized,
+            regions: allocated.regions.map { r in
+                ModuleFootprint.Regions(text: r[Region.text.rawValue], data: r[Region.data.rawValue],
+                                        rodata: r[Region.rodata.rawValue], roAfterInit: r[Region.roAfterInit.rawValue],
+                                        initText: r[Region.initText.rawValue], initData: r[Region.initData.rawValue],
+                                        initRodata: r[Region.initRodata.rawValue])
+            },
+            release: module.modinfo.vermagic.flatMap { $0.split(separator: " ").first.map(String.init) },
+            generation: configuration.generation,
+            sysfsCoresize: configuration.modulesDataInVmalloc && configuration.generation == .moduleMemory
+                ? (allocated.regions?[Region.text.rawValue] ?? allocated.coreSize) : allocated.coreSize)
     }
 
     /// Every section the loader places, in the order it places them, with its offset.
@@ -179,8 +240,16 @@ public struct LayoutModel: Sendable {
         for name in dropped { if let i = first(name) { flags[i] &= ~Section.flagAlloc } }
         let percpu = first(".data..percpu")
         if let percpu { flags[percpu] &= ~Section.flagAlloc }
-        for name in [".data..ro_after_init", "__jump_table"] {
-            if let i = first(name) { flags[i] |= LayoutModel.flagROAfterInit }
+        if configuration.roAfterInitByName {
+            var names: Set<String> = [".data..ro_after_init", "__jump_table"]
+            if configuration.staticCallInline { names.insert(".static_call_sites") }
+            for section in sections where section.index != 0 && section.index < flags.count && names.contains(section.name) {
+                flags[section.index] |= LayoutModel.flagROAfterInit
+            }
+        } else {
+            for name in [".data..ro_after_init", "__jump_table"] {
+                if let i = first(name) { flags[i] |= LayoutModel.flagROAfterInit }
+            }
         }
         return (flags, percpu)
     }
@@ -232,6 +301,11 @@ public struct LayoutModel: Sendable {
                     let i = section.index
                     guard !placed[i], flags[i] & mask.0 == mask.0, flags[i] & mask.1 == 0,
                           isInitSection(section.name, machine: machine) == initPass else { continue }
+                    // 6.13+ with MEM_ALLOC_PROFILING: the tags go to their own area, not to a region.
+                    if modern, configuration.allocTagsApart, section.name == "alloc_tags", section.size > 0 {
+                        placed[i] = true
+                        continue
+                    }
                     let part: Part
                     let region: Region
                     if initPass {
@@ -263,7 +337,8 @@ public struct LayoutModel: Sendable {
                         grown = place(section.size, alignment: section.alignment, into: &coreLayout)
                     }
                     outcome.parts[part.rawValue] = Arithmetic.add(outcome.parts[part.rawValue], grown)
-                    outcome.placements.append(Placement(index: i, name: section.name, isInit: initPass, offset: lastOffset))
+                    outcome.placements.append(Placement(index: i, name: section.name, isInit: initPass, offset: lastOffset,
+                                                        region: modern ? region.kernelName : nil))
                 }
                 if !modern, m != 3 {
                     // Pass boundaries (and the whole, after the last pass) are page-rounded
@@ -292,13 +367,15 @@ public struct LayoutModel: Sendable {
 
             var initData: UInt64 = modern ? regions[Region.initData.rawValue] : initLayout
             var grown = place(symtab.size, alignment: symtab.alignment, into: &initData)
-            outcome.placements.append(Placement(index: symtab.index, name: symtab.name, isInit: true, offset: lastOffset))
+            outcome.placements.append(Placement(index: symtab.index, name: symtab.name, isInit: true, offset: lastOffset,
+                                                region: modern ? Region.initData.kernelName : nil))
             var coreData: UInt64 = modern ? regions[Region.data.rawValue] : coreLayout
             let coreGrown = place(coreTable, alignment: symtab.alignment, into: &coreData)
             if !modern { coreData = strictAlign(coreData) }
             if let strtab {
                 grown = Arithmetic.add(grown, place(strtab.size, alignment: strtab.alignment, into: &initData))
-                outcome.placements.append(Placement(index: strtab.index, name: strtab.name, isInit: true, offset: lastOffset))
+                outcome.placements.append(Placement(index: strtab.index, name: strtab.name, isInit: true, offset: lastOffset,
+                                                    region: modern ? Region.initData.kernelName : nil))
             }
             grown = Arithmetic.add(grown, place(Arithmetic.add(kallsymsStruct.size, sourceCount), alignment: kallsymsStruct.alignment, into: &initData))
             if !modern { initData = strictAlign(initData) }
@@ -323,6 +400,7 @@ public struct LayoutModel: Sendable {
             }
             outcome.coreSize = total([.text, .rodata, .roAfterInit, .data])
             outcome.initSize = total([.initText, .initRodata, .initData])
+            outcome.regions = regions.map { rounding ? Arithmetic.align($0, pageSize) : $0 }
         } else {
             outcome.coreSize = coreLayout
             outcome.initSize = initLayout

@@ -23,18 +23,42 @@ public struct LoaderConfiguration: Sendable, Hashable {
     public var kallsymsAll: Bool
     /// CONFIG_KALLSYMS: without it no symbol table is kept at all.
     public var kallsyms: Bool
+    /// 6.16 and later (kernel/module/strict_rwx.c module_mark_ro_after_init): every section
+    /// named `.data..ro_after_init` or `__jump_table` is ro_after_init, not only the first one
+    /// find_sec finds, and with CONFIG_HAVE_STATIC_CALL_INLINE (x86-64) `.static_call_sites`
+    /// too, which earlier kernels lay out with the writable data.
+    public var roAfterInitByName: Bool
+    /// CONFIG_HAVE_STATIC_CALL_INLINE: `.static_call_sites` is ro_after_init (6.16 on).
+    public var staticCallInline: Bool
+    /// CONFIG_MEM_ALLOC_PROFILING from 6.13 on: a module's `alloc_tags` section is not laid out
+    /// in its data region but loaded into the allocation tags' own contiguous area
+    /// (codetag_needs_module_section). Off in Debian's kernels.
+    public var allocTagsApart: Bool
+    /// CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC (32-bit powerpc): the data regions come from
+    /// vmalloc, and sysfs `coresize` shows the text region alone (`datasize` the data).
+    public var modulesDataInVmalloc: Bool
 
     public init(generation: Generation, pageSize: UInt64 = 4096, strictModuleRWX: Bool = true,
-                moduleUnload: Bool = true, kallsymsAll: Bool = false, kallsyms: Bool = true) {
+                moduleUnload: Bool = true, kallsymsAll: Bool = false, kallsyms: Bool = true,
+                roAfterInitByName: Bool = false, staticCallInline: Bool = false,
+                allocTagsApart: Bool = false, modulesDataInVmalloc: Bool = false) {
         self.generation = generation
         self.pageSize = pageSize
         self.strictModuleRWX = strictModuleRWX
         self.moduleUnload = moduleUnload
         self.kallsymsAll = kallsymsAll
         self.kallsyms = kallsyms
+        self.roAfterInitByName = roAfterInitByName
+        self.staticCallInline = staticCallInline
+        self.allocTagsApart = allocTagsApart
+        self.modulesDataInVmalloc = modulesDataInVmalloc
     }
 
     public static let moduleMemoryRelease = KernelVersion(6, 4)
+    /// The modules pull of 6.16-rc1: "Make .static_call_sites in modules read-only after init".
+    public static let roAfterInitByNameRelease = KernelVersion(6, 16)
+    /// "alloc_tag: load module tags into separate contiguous memory" (6.13).
+    public static let allocTagsApartRelease = KernelVersion(6, 13)
 
     public static func generation(of version: KernelVersion?) -> Generation {
         guard let version else { return .moduleMemory }
@@ -43,20 +67,34 @@ public struct LoaderConfiguration: Sendable, Hashable {
 
     /// Debian's kernel configuration for the architecture (bookworm's 6.1 configs: every
     /// architecture has STRICT_MODULE_RWX and MODULE_UNLOAD but mips64el, which has no
-    /// STRICT_MODULE_RWX; only amd64 enables KALLSYMS_ALL; ppc64el uses 64 KiB pages).
+    /// STRICT_MODULE_RWX; only amd64 enables KALLSYMS_ALL; ppc64el uses 64 KiB pages. From
+    /// trixie's 6.12 on, arm64 and riscv64 enable KALLSYMS_ALL too; only x86-64 has
+    /// HAVE_STATIC_CALL_INLINE).
     public static func debian(machine: Machine, version: KernelVersion?) -> LoaderConfiguration {
-        LoaderConfiguration(
+        let modern = version.map { $0 >= KernelVersion(6, 12) } ?? true
+        return LoaderConfiguration(
             generation: generation(of: version),
             pageSize: machine == .ppc64 ? 65536 : 4096,
             strictModuleRWX: machine != .mips,
             moduleUnload: true,
-            kallsymsAll: machine == .x86_64)
+            kallsymsAll: machine == .x86_64 || (modern && (machine == .aarch64 || machine == .riscv)),
+            roAfterInitByName: version.map { $0 >= roAfterInitByNameRelease } ?? true,
+            staticCallInline: machine == .x86_64)
     }
 
     /// This configuration with the settings a kernel `.config` makes explicit.
     public func applying(_ config: KernelConfig) -> LoaderConfiguration {
         var out = self
-        if let version = config.version { out.generation = LoaderConfiguration.generation(of: version) }
+        if let version = config.version {
+            out.generation = LoaderConfiguration.generation(of: version)
+            out.roAfterInitByName = version >= LoaderConfiguration.roAfterInitByNameRelease
+        }
+        if let value = config.bool("HAVE_STATIC_CALL_INLINE") { out.staticCallInline = value }
+        if let value = config.bool("MEM_ALLOC_PROFILING") {
+            // Before 6.13 the section is laid out with the data like any other.
+            out.allocTagsApart = value && (config.version.map { $0 >= LoaderConfiguration.allocTagsApartRelease } ?? true)
+        }
+        if let value = config.bool("ARCH_WANTS_MODULES_DATA_IN_VMALLOC") { out.modulesDataInVmalloc = value }
         if let page = config.pageSize { out.pageSize = page }
         if let value = config.bool("STRICT_MODULE_RWX") { out.strictModuleRWX = value }
         if let value = config.bool("MODULE_UNLOAD") { out.moduleUnload = value }

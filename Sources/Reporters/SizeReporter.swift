@@ -1,5 +1,6 @@
 import Foundation
 import ModuleLayout
+import ModuleObject
 
 /// `modlint sizes`: the footprint of every module as a table, CSV, JSON or an SVG histogram.
 public struct SizeReport: Sendable {
@@ -7,7 +8,7 @@ public struct SizeReport: Sendable {
 
     /// Columns of the table and CSV, and the keys `--sort` accepts.
     public enum Column: String, Sendable, CaseIterable {
-        case module, text, rodata, ro_after_init, data, bss, kallsyms, `init`, core, core_allocated, init_allocated, waste, size_class, text_plus_data, path
+        case module, text, rodata, ro_after_init, data, bss, kallsyms, `init`, core, core_allocated, init_allocated, waste, size_class, text_plus_data, region_pages, release, path
 
         func value(_ f: ModuleFootprint) -> UInt64? {
             switch self {
@@ -23,7 +24,7 @@ public struct SizeReport: Sendable {
             case .init_allocated: return f.initAllocated
             case .waste: return f.waste
             case .text_plus_data: return f.textPlusData
-            case .module, .size_class, .path: return nil
+            case .module, .size_class, .region_pages, .release, .path: return nil
             }
         }
 
@@ -31,6 +32,8 @@ public struct SizeReport: Sendable {
             switch self {
             case .module: return f.module
             case .size_class: return f.sizeClass.rawValue
+            case .region_pages: return SizeReport.regionPages(f)
+            case .release: return f.release ?? ""
             case .path: return f.path
             default: return String(value(f) ?? 0)
             }
@@ -44,10 +47,30 @@ public struct SizeReport: Sendable {
     public let summary: SizeSummary
     public let pageSize: UInt64
 
+    /// The summary of each kernel release among the modules (their vermagic), oldest first:
+    /// several trees given together are answered side by side.
+    public let generations: [Generation]
+
+    public struct Generation: Sendable {
+        /// The release ("6.12.117+deb13-amd64"), or "unknown release" without vermagic.
+        public let release: String
+        public let generation: LoaderConfiguration.Generation
+        public let summary: SizeSummary
+    }
+
     public init(footprints: [ModuleFootprint], pageSize: UInt64) {
         self.footprints = footprints.sorted { $0.path < $1.path }
         self.pageSize = pageSize
         self.summary = SizeSummary(footprints, pageSize: pageSize)
+        let groups = Dictionary(grouping: footprints) { $0.release ?? "unknown release" }
+        generations = groups.map { release, members in
+            Generation(release: release, generation: members[0].generation, summary: SizeSummary(members, pageSize: pageSize))
+        }.sorted { a, b in
+            let (x, y) = (KernelVersion(parsing: a.release), KernelVersion(parsing: b.release))
+            if let x, let y, x != y { return x < y }
+            if (x == nil) != (y == nil) { return x != nil }
+            return a.release < b.release
+        }
     }
 
     /// Numbers sort largest first, names alphabetically; ties by path.
@@ -73,11 +96,30 @@ public struct SizeReport: Sendable {
 
     static let tableColumns: [Column] = [.module, .text, .rodata, .ro_after_init, .data, .bss, .kallsyms, .`init`, .core, .core_allocated, .waste, .size_class]
 
+    /// The table's columns: with the pages of each region when a module follows the 6.4+ loader.
+    var tableColumns: [Column] {
+        guard footprints.contains(where: { $0.regions != nil }) else { return SizeReport.tableColumns }
+        var columns = SizeReport.tableColumns
+        columns.insert(.region_pages, at: columns.firstIndex(of: .waste) ?? columns.count)
+        return columns
+    }
+
+    /// 6.4 and later: the pages of each region the loader allocates on its own, core then
+    /// init: "text+data+rodata+ro_after_init / init_text+init_data+init_rodata"; empty before.
+    public static func regionPages(_ f: ModuleFootprint) -> String {
+        guard let regions = f.regions else { return "" }
+        func pages(_ list: [UInt64]) -> String {
+            list.map { String(f.pageSize == 0 ? 0 : $0 / f.pageSize + ($0 % f.pageSize == 0 ? 0 : 1)) }.joined(separator: "+")
+        }
+        return pages(regions.core) + " / " + pages(regions.initRegions)
+    }
+
     /// The table's heading for a column, where it differs from the CSV/JSON key.
     static func heading(_ column: Column) -> String {
         switch column {
         case .core_allocated: return "allocated"
         case .size_class: return "what the loader does"
+        case .region_pages: return "region pages"
         default: return column.rawValue
         }
     }
@@ -87,14 +129,17 @@ public struct SizeReport: Sendable {
     public static func classDescription(_ f: ModuleFootprint) -> String {
         let pages = f.corePages == 1 ? "1 page" : "\(f.corePages) pages"
         let approximate = f.isExact ? "" : "~"
-        return (f.sizeClass == .kmalloc ? "sub-page, vmalloc'd as " : "vmalloc'd as ") + pages + approximate
+        // 6.4+: one allocation per region that is not empty.
+        let allocations = f.regions == nil ? "" : " in \(f.coreAllocations) allocations"
+        return (f.sizeClass == .kmalloc ? "sub-page, vmalloc'd as " : "vmalloc'd as ") + pages + approximate + allocations
     }
 
     public func table(sortBy column: Column = .path, limit: Int? = nil) -> String {
         var rows = sorted(by: column)
         if let limit, limit >= 0, rows.count > limit { rows = Array(rows.prefix(limit)) }
-        let header = SizeReport.tableColumns.map(SizeReport.heading)
-        let cells = rows.map { f in SizeReport.tableColumns.map { $0 == .size_class ? SizeReport.classDescription(f) : $0.string(f) } }
+        let columns = tableColumns
+        let header = columns.map(SizeReport.heading)
+        let cells = rows.map { f in columns.map { $0 == .size_class ? SizeReport.classDescription(f) : $0.string(f) } }
         var widths = header.map(\.count)
         for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ row: [String]) -> String {
@@ -107,6 +152,9 @@ public struct SizeReport: Sendable {
         var out = "sizes in bytes; allocated: the whole \(pageSize)-byte pages the loader maps for the core; waste: the part of them the module does not fill\n"
         out += line(header)
         for row in cells { out += line(row) }
+        if columns.contains(.region_pages) {
+            out += "region pages: 6.4 and later allocate each region on its own, page-rounded: text+data+rodata+ro_after_init / init_text+init_data+init_rodata\n"
+        }
         if footprints.contains(where: { !$0.isExact }) {
             out += "~ the architecture sizes some sections at load time (PLT, GOT, stubs): figures are a lower bound\n"
         }
@@ -141,6 +189,40 @@ public struct SizeReport: Sendable {
         out += "  2002 measure (.text + .data under a page, as the 2002 kmalloc proposal counted): "
             + "\(s.textPlusDataUnderPage) of \(modules(s.modules))\n"
         if s.approximate > 0 { out += "  \(modules(s.approximate)) have arch-sized sections (PLT/GOT/stubs): their figures are a lower bound\n" }
+        if generations.count > 1 { out += "\n" + generationsText() }
+        return out
+    }
+
+    /// The 2002 question for each kernel release side by side: a table, then a sentence each.
+    public func generationsText() -> String {
+        let rows: [(String, (Generation) -> String)] = [
+            ("loader", { $0.generation == .moduleMemory ? "a region each (6.4+)" : "core + init (≤ 6.3)" }),
+            ("modules", { "\($0.summary.modules)" }),
+            ("would fit under a page", { "\($0.summary.underPage)" }),
+            ("pages they take today", { "\($0.summary.smallModulePages)" }),
+            ("pages as kmalloc objects", { "\($0.summary.smallModuleKmallocPages)" }),
+            ("core bytes of module", { "\($0.summary.coreBytes)" }),
+            ("core bytes allocated", { "\($0.summary.coreAllocatedBytes)" }),
+            ("page rounding costs (bytes)", { "\($0.summary.wasteBytes)" }),
+            ("init bytes allocated", { "\($0.summary.initAllocatedBytes)" }),
+        ]
+        let header = ["the 2002 question, kernel by kernel"] + generations.map(\.release)
+        let cells = rows.map { row in [row.0] + generations.map(row.1) }
+        var widths = header.map(\.count)
+        for line in cells { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ row: [String]) -> String {
+            row.enumerated().map { i, cell in
+                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        var out = line(header)
+        for row in cells { out += line(row) }
+        for g in generations {
+            let s = g.summary
+            out += "\(g.release): \(s.underPage) of \(s.modules) modules would fit under a page; "
+                + "today they take \(s.smallModulePages) pages; the page rounding costs \(s.wasteBytes) bytes\n"
+        }
         return out
     }
 
@@ -179,10 +261,14 @@ public struct SizeReport: Sendable {
                 ("init", "\(f.initTotal)"), ("init_text", "\(f.initText)"), ("init_rodata", "\(f.initRodata)"),
                 ("init_data", "\(f.initData)"), ("init_kallsyms", "\(f.initKallsyms)"),
                 ("core", "\(f.core)"), ("core_allocated", "\(f.coreAllocated)"), ("init_allocated", "\(f.initAllocated)"),
+                ("sysfs_coresize", "\(f.sysfsCoresize)"),
                 ("core_pages", "\(f.corePages)"), ("waste", "\(f.waste)"),
                 ("size_class", SizeReport.jsonString(f.sizeClass.rawValue)), ("text_plus_data", "\(f.textPlusData)"),
                 ("page_size", "\(f.pageSize)"), ("exact", f.isExact ? "true" : "false"),
                 ("arch_sized_sections", "[" + f.archSizedSections.map(SizeReport.jsonString).joined(separator: ", ") + "]"),
+                ("release", f.release.map(SizeReport.jsonString) ?? "null"),
+                ("generation", SizeReport.jsonString(f.generation.rawValue)),
+                ("regions", f.regions.map { r in "{" + r.named.map { "\"\($0.name)\": \($0.bytes)" }.joined(separator: ", ") + "}" } ?? "null"),
             ]
             out += (i == 0 ? "\n" : ",\n") + "    {" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
         }
@@ -195,7 +281,17 @@ public struct SizeReport: Sendable {
             ("pages_saved", "\(s.pagesSaved)"), ("core", "\(s.coreBytes)"), ("core_allocated", "\(s.coreAllocatedBytes)"),
             ("init_allocated", "\(s.initAllocatedBytes)"), ("waste", "\(s.wasteBytes)"), ("approximate", "\(s.approximate)"),
         ]
-        out += "  \"summary\": {" + summaryFields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}\n}\n"
+        out += "  \"summary\": {" + summaryFields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "},\n"
+        out += "  \"generations\": [" + generations.map { g in
+            let s = g.summary
+            let fields: [(String, String)] = [
+                ("release", SizeReport.jsonString(g.release)), ("generation", SizeReport.jsonString(g.generation.rawValue)),
+                ("modules", "\(s.modules)"), ("under_page", "\(s.underPage)"), ("small_module_pages", "\(s.smallModulePages)"),
+                ("small_module_kmalloc_pages", "\(s.smallModuleKmallocPages)"), ("core", "\(s.coreBytes)"),
+                ("core_allocated", "\(s.coreAllocatedBytes)"), ("waste", "\(s.wasteBytes)"), ("init_allocated", "\(s.initAllocatedBytes)"),
+            ]
+            return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+        }.joined(separator: ", ") + "]\n}\n"
         return out
     }
 
@@ -220,6 +316,7 @@ public struct SizeReport: Sendable {
     /// A bar chart of core sizes by power of two, kmalloc-class bars apart from vmalloc ones,
     /// with the page boundary marked: a file a browser opens.
     public func svg() -> String {
+        if generations.count > 1 { return generationsSVG() }
         let histogram = SizeHistogram(footprints.map(\.core))
         let buckets = histogram.buckets
         let (width, height) = (900.0, 480.0)
@@ -262,6 +359,68 @@ public struct SizeReport: Sendable {
         out += "<text transform=\"translate(18 \(fmt(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">modules</text>\n"
         out += "<rect x=\"\(fmt(left))\" y=\"\(fmt(height - 24))\" width=\"12\" height=\"12\" fill=\"#4c9f70\"/><text x=\"\(fmt(left + 18))\" y=\"\(fmt(height - 14))\">under one page: kmalloc class</text>\n"
         out += "<rect x=\"\(fmt(left + 240))\" y=\"\(fmt(height - 24))\" width=\"12\" height=\"12\" fill=\"#c0504d\"/><text x=\"\(fmt(left + 258))\" y=\"\(fmt(height - 14))\">one page or more: vmalloc class</text>\n"
+        out += "</svg>\n"
+        return out
+    }
+
+    /// Several kernel releases: per power-of-two bucket one bar per release (its share of the
+    /// release's modules, so trees of different sizes compare), the page boundary marked, and
+    /// under the plot each release's answer to the 2002 question.
+    func generationsSVG() -> String {
+        let all = SizeHistogram(footprints.map(\.core)).buckets
+        let colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
+        let shares: [[Double]] = generations.map { g in
+            let members = footprints.filter { ($0.release ?? "unknown release") == g.release }
+            let total = Double(max(1, members.count))
+            return all.map { bucket in
+                Double(members.filter { $0.core >= bucket.lowerBound && $0.core < bucket.upperBound }.count) / total
+            }
+        }
+        let legendLines = generations.count
+        let (width, top, plotHeight) = (900.0, 60.0, 320.0)
+        let (left, right) = (70.0, 20.0)
+        let height = top + plotHeight + 60 + Double(legendLines) * 20 + 10
+        let plotWidth = width - left - right
+        let most = shares.flatMap { $0 }.max() ?? 0
+        let scale = max(0.05, (most * 10).rounded(.up) / 10)
+        let slot = all.isEmpty ? plotWidth : plotWidth / Double(all.count)
+        let bar = slot * 0.8 / Double(generations.count)
+        func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+        var out = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(fmt(width / 2))" y="24" text-anchor="middle" font-size="16">Module core sizes by kernel release (share of each release's modules, page \(pageSize) bytes)</text>
+
+            """
+        for step in 0...4 {
+            let value = scale * Double(step) / 4
+            let y = top + plotHeight - plotHeight * value / scale
+            out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(y))\" stroke=\"#ddd\"/>\n"
+            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(Int((value * 100).rounded()))%</text>\n"
+        }
+        for (i, bucket) in all.enumerated() {
+            let x = left + slot * Double(i)
+            for (g, generation) in generations.enumerated() {
+                let share = shares[g][i]
+                let barHeight = plotHeight * share / scale
+                let colour = colours[g % colours.count]
+                out += "<rect x=\"\(fmt(x + slot * 0.1 + bar * Double(g)))\" y=\"\(fmt(top + plotHeight - barHeight))\" width=\"\(fmt(bar))\" height=\"\(fmt(barHeight))\" fill=\"\(colour)\"><title>\(SizeReport.xml(generation.release)): \(SizeReport.human(bucket.lowerBound))–\(SizeReport.human(bucket.upperBound)) bytes: \(String(format: "%.1f", share * 100))% of its modules</title></rect>\n"
+            }
+            out += "<text x=\"\(fmt(x + slot / 2))\" y=\"\(fmt(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"11\">\(SizeReport.human(bucket.lowerBound))</text>\n"
+            if bucket.lowerBound == pageSize {
+                out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top - 12))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\" stroke-dasharray=\"4 3\"/>\n"
+                out += "<text x=\"\(fmt(x))\" y=\"\(fmt(top - 16))\" text-anchor=\"middle\" font-size=\"11\">one page (\(pageSize) bytes)</text>\n"
+            }
+        }
+        out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"black\"/>\n"
+        out += "<text x=\"\(fmt(left + plotWidth / 2))\" y=\"\(fmt(top + plotHeight + 36))\" text-anchor=\"middle\">core size in bytes (bucket lower bound; each bucket spans a power of two)</text>\n"
+        for (g, generation) in generations.enumerated() {
+            let y = top + plotHeight + 60 + Double(g) * 20
+            let s = generation.summary
+            let sentence = "\(generation.release): \(s.underPage) of \(s.modules) modules would fit under a page; "
+                + "today they take \(s.smallModulePages) pages; the page rounding costs \(s.wasteBytes) bytes"
+            out += "<rect x=\"\(fmt(left))\" y=\"\(fmt(y - 10))\" width=\"12\" height=\"12\" fill=\"\(colours[g % colours.count])\"/><text x=\"\(fmt(left + 18))\" y=\"\(fmt(y))\">\(SizeReport.xml(sentence))</text>\n"
+        }
         out += "</svg>\n"
         return out
     }

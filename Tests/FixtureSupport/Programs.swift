@@ -20,6 +20,7 @@ public enum Programs {
         "script": "bsdutils",
         "python3": "python3",
         "qemu-system-x86_64": "qemu-system-x86",
+        "qemu-system-aarch64": "qemu-system-arm",
         "dkms": "dkms",
     ]
 

@@ -164,6 +164,56 @@ enum Synthetic {
         #expect(!f.isExact)
     }
 
+    /// 6.16's module_mark_ro_after_init: `.static_call_sites` joins ro_after_init on x86-64
+    /// (HAVE_STATIC_CALL_INLINE); 6.12 lays it out with the data.
+    @Test func staticCallSitesAreROAfterInitFrom616() {
+        let sites = Synthetic.section(0, ".static_call_sites", Synthetic.wa, 16, align: 4)
+        let module = Synthetic.module(sections: [sites])
+        let v616 = LayoutModel(configuration: .debian(machine: .x86_64, version: KernelVersion(6, 16))).footprint(of: module)
+        #expect(v616.roAfterInit == 24)
+        #expect(v616.data == 960)
+        let v612 = LayoutModel(configuration: .debian(machine: .x86_64, version: KernelVersion(6, 12))).footprint(of: module)
+        #expect(v612.roAfterInit == 8)
+        #expect(v612.data == 960 + 16)
+        // arm64 has no inline static calls: data on 7.x too.
+        let arm = LayoutModel(configuration: .debian(machine: .aarch64, version: KernelVersion(7, 2))).footprint(of: Synthetic.module(machine: .aarch64, sections: [sites]))
+        #expect(arm.roAfterInit == 8)
+        // Every section of those names from 6.16, the first one only before.
+        let second = Synthetic.section(0, ".data..ro_after_init", Synthetic.wa, 8, align: 8)
+        let twice = Synthetic.module(sections: [second])
+        #expect(LayoutModel(configuration: .debian(machine: .x86_64, version: KernelVersion(6, 16))).footprint(of: twice).roAfterInit == 16)
+        #expect(LayoutModel(configuration: .debian(machine: .x86_64, version: KernelVersion(6, 12))).footprint(of: twice).roAfterInit == 8)
+    }
+
+    /// 6.13+ with MEM_ALLOC_PROFILING: `alloc_tags` is loaded apart, not into the data region.
+    @Test func allocTagsLeaveTheDataRegionFrom613() {
+        let tags = Synthetic.section(0, "alloc_tags", Synthetic.wa, 64, align: 8)
+        let module = Synthetic.module(sections: [tags])
+        func config(_ text: String) -> LoaderConfiguration {
+            LoaderConfiguration.debian(machine: .x86_64, version: KernelVersion(6, 12)).applying(KernelConfig(text: text))
+        }
+        let apart = config("# Linux/x86 6.13.0 Kernel Configuration\nCONFIG_MEM_ALLOC_PROFILING=y\n")
+        #expect(apart.allocTagsApart)
+        #expect(LayoutModel(configuration: apart).footprint(of: module).data == 960)
+        #expect(!LayoutModel(configuration: apart).placements(of: module).contains { $0.name == "alloc_tags" })
+        // 6.12, or profiling off: laid out after .bss like any writable section.
+        for text in ["# Linux/x86 6.12.0 Kernel Configuration\nCONFIG_MEM_ALLOC_PROFILING=y\n",
+                     "# Linux/x86 6.13.0 Kernel Configuration\n# CONFIG_MEM_ALLOC_PROFILING is not set\n"] {
+            #expect(LayoutModel(configuration: config(text)).footprint(of: module).data == 960 + 64)
+        }
+    }
+
+    /// ARCH_WANTS_MODULES_DATA_IN_VMALLOC: the same allocations, but sysfs coresize is text alone.
+    @Test func dataInVmallocLeavesTextInCoresize() {
+        var config = LoaderConfiguration(generation: .moduleMemory)
+        #expect(LayoutModel(configuration: config).footprint(of: Synthetic.module()).sysfsCoresize == 16384)
+        config = config.applying(KernelConfig(text: "CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC=y\n"))
+        let f = LayoutModel(configuration: config).footprint(of: Synthetic.module())
+        #expect(f.coreAllocated == 16384)
+        #expect(f.sysfsCoresize == 4096)
+        #expect(f.regions?.named.map(\.bytes) == [4096, 4096, 4096, 4096, 4096, 4096, 0])
+    }
+
     @Test func objtoolsROAfterInitFlagIsHonoured() {
         let sites = Synthetic.section(0, ".static_call_sites", Synthetic.wa | LayoutModel.flagROAfterInit, 16, align: 4)
         let f = LayoutModel(configuration: v61).footprint(of: Synthetic.module(sections: [sites]))
@@ -306,7 +356,7 @@ enum Synthetic {
 }
 
 @Suite struct AArch64PLTTests {
-    static func module() -> ModuleObject {
+    static func module(textRelocations: [Relocation]? = nil, extra: [Section] = []) -> ModuleObject {
         let ax = Synthetic.ax
         let sections = [
             Section(index: 0, name: "", type: 0, flags: 0, size: 0, alignment: 0),
@@ -319,12 +369,16 @@ enum Synthetic {
             Synthetic.section(7, ".rela.init.text", 0, 0, align: 8, type: Section.typeRela),
             Synthetic.section(8, ".symtab", 0, 4 * 24, align: 8, type: Section.typeSymtab, link: 9),
             Synthetic.section(9, ".strtab", 0, 20, align: 1, type: Section.typeStrtab),
-        ]
+        ] + extra.enumerated().map { offset, section in
+            Section(index: 10 + offset, name: section.name, type: section.type, flags: section.flags, size: section.size,
+                    alignment: section.alignment)
+        }
         let symbols = [
             Synthetic.symbol(0, "", .undefined, type: Symbol.typeNotype),
             Synthetic.symbol(1, "ext", .undefined),
             Synthetic.symbol(2, "local", .section(1)),
             Synthetic.symbol(3, "other", .section(2)),
+            Synthetic.symbol(4, "ext2", .undefined),
         ]
         let call: UInt32 = 283, jump: UInt32 = 282, abs64: UInt32 = 257
         func rel(_ type: UInt32, _ symbol: Int, _ addend: Int64 = 0) -> Relocation {
@@ -333,7 +387,7 @@ enum Synthetic {
         let relocations = [
             // ext three times by CALL26 and once by JUMP26: two entries; the local call needs
             // none; two calls with an addend: one each; a data relocation: none.
-            RelocationSection(sectionIndex: 6, targetSectionIndex: 1, hasExplicitAddends: true, relocations: [
+            RelocationSection(sectionIndex: 6, targetSectionIndex: 1, hasExplicitAddends: true, relocations: textRelocations ?? [
                 rel(call, 1), rel(call, 1), rel(jump, 1), rel(call, 1), rel(call, 2), rel(call, 3, 8), rel(call, 3, 8), rel(abs64, 1),
             ]),
             // From init: ext, and local (in another section).
@@ -360,6 +414,29 @@ enum Synthetic {
     @Test func moduleMemoryKernelsHaveOneFtracePLT() {
         let config = LoaderConfiguration.debian(machine: .aarch64, version: KernelVersion(6, 12))
         #expect(LayoutModel(configuration: config).footprint(of: Self.module()).text == 200)
+    }
+
+    /// partition_branch_plt_relas stops one short when its scan ends on a branch that needs a
+    /// PLT: that branch stays out of the sort and, repeating `ext` after `ext2`, counts again.
+    @Test func theBranchThePartitionLeavesOutCountsAgain() {
+        let config = LoaderConfiguration.debian(machine: .aarch64, version: KernelVersion(6, 12))
+        func rel(_ symbol: Int) -> Relocation { Relocation(offset: 0, type: 283, symbolIndex: symbol, addend: 0) }
+        // .text 100; .plt at 128: (3 + 1) × 12; one ftrace PLT.
+        #expect(LayoutModel(configuration: config).footprint(of: Self.module(textRelocations: [rel(1), rel(4), rel(1)])).text == 128 + 48 + 12)
+        // A data relocation last: the scan ends on it, all three branches are sorted, two entries.
+        let data = Relocation(offset: 0, type: 257, symbolIndex: 1, addend: 0)
+        #expect(LayoutModel(configuration: config).footprint(of: Self.module(textRelocations: [rel(1), rel(4), rel(1), data])).text == 128 + 36 + 12)
+    }
+
+    /// `.init.text.ftrace_trampoline` (the 6.12 module linker script) is sized and made
+    /// executable like `.text.ftrace_trampoline`: init text, after .init.plt.
+    @Test func initFtraceTrampolineIsInitText() {
+        let config = LoaderConfiguration.debian(machine: .aarch64, version: KernelVersion(6, 12))
+        let trampoline = Synthetic.section(0, ".init.text.ftrace_trampoline", Synthetic.a, 1, align: 1)
+        let f = LayoutModel(configuration: config).footprint(of: Self.module(extra: [trampoline]))
+        // .init.text 50; .init.plt at 64: (2 + 1) × 12; the trampoline at 100: 12.
+        #expect(f.initText == 112)
+        #expect(f.initRodata == 0)
     }
 }
 

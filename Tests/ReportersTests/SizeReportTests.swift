@@ -59,9 +59,75 @@ import Testing
 
     @Test func csvHasOneRowPerModule() {
         let lines = Self.report.csv().split(separator: "\n")
-        #expect(lines.first == "module,text,rodata,ro_after_init,data,bss,kallsyms,init,core,core_allocated,init_allocated,waste,size_class,text_plus_data,path")
+        #expect(lines.first == "module,text,rodata,ro_after_init,data,bss,kallsyms,init,core,core_allocated,init_allocated,waste,size_class,text_plus_data,region_pages,release,path")
         #expect(lines.count == 4)
-        #expect(lines[3].hasPrefix("fx_size_small,12,2784,0,916,0,322,1804,4034,16384,12288,12350,kmalloc,"))
+        // 6.1 has one core and one init allocation: no region pages.
+        #expect(lines[3].hasPrefix("fx_size_small,12,2784,0,916,0,322,1804,4034,16384,12288,12350,kmalloc,0,,6.1.0-50-amd64,"))
+    }
+
+    /// The same fixture built for 6.1 and for 6.12, in one report: 6.12 allocates text, data and
+    /// rodata a page each (ro_after_init is empty, so not allocated), and init text and data.
+    static let generations: SizeReport = {
+        let footprints = [("linux-6.1-amd64", KernelVersion(6, 1)), ("linux-6.12-amd64", KernelVersion(6, 12))].compactMap { folder, version in
+            (try? ModuleObject.load(path: Fixtures.path("\(folder)/fx_size_small.ko")))
+                .map(LayoutModel(configuration: .debian(machine: .x86_64, version: version)).footprint(of:))
+        }
+        return SizeReport(footprints: footprints, pageSize: 4096)
+    }()
+
+    @Test func moduleMemoryKernelsShowTheirRegionPages() throws {
+        let report = Self.generations
+        try #require(report.footprints.count == 2)
+        let modern = try #require(report.footprints.first { $0.generation == .moduleMemory })
+        let regions = try #require(modern.regions)
+        #expect(regions.named.map(\.bytes) == [4096, 4096, 4096, 0, 4096, 4096, 0])
+        #expect(modern.coreAllocations == 3)
+        #expect(SizeReport.regionPages(modern) == "1+1+1+0 / 1+1+0")
+        #expect(report.footprints.first { $0.generation == .coreAndInitLayouts }?.regions == nil)
+        let table = report.table()
+        #expect(table.contains("  allocated     region pages  waste  what the loader does\n"))
+        #expect(table.contains("  12288  1+1+1+0 / 1+1+0   7534  vmalloc'd as 3 pages in 3 allocations\n"))
+        #expect(table.hasSuffix("region pages: 6.4 and later allocate each region on its own, page-rounded: text+data+rodata+ro_after_init / init_text+init_data+init_rodata\n"))
+        // A 6.1 report keeps its table as it was.
+        #expect(!Self.report.table().contains("region pages"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let modules = try #require(object["modules"] as? [[String: Any]])
+        #expect(modules.map { $0["generation"] as? String } == ["core-init-layouts", "module-memory"])
+        #expect(modules[0]["regions"] is NSNull)
+        #expect((modules[1]["regions"] as? [String: Int]) == ["text": 4096, "data": 4096, "rodata": 4096, "ro_after_init": 0,
+                                                              "init_text": 4096, "init_data": 4096, "init_rodata": 0])
+    }
+
+    @Test func severalReleasesAreAnsweredSideBySide() throws {
+        let report = Self.generations
+        #expect(report.generations.map(\.release) == ["6.1.0-50-amd64", "6.12.117+deb12-amd64"])
+        let text = report.summaryText()
+        #expect(text.contains("""
+            the 2002 question, kernel by kernel       6.1.0-50-amd64  6.12.117+deb12-amd64
+            loader                               core + init (≤ 6.3)  a region each (6.4+)
+            modules                                                1                     1
+            would fit under a page                                 1                     0
+            pages they take today                                  4                     0
+            """))
+        #expect(text.hasSuffix("""
+            6.1.0-50-amd64: 1 of 1 modules would fit under a page; today they take 4 pages; the page rounding costs 12350 bytes
+            6.12.117+deb12-amd64: 0 of 1 modules would fit under a page; today they take 0 pages; the page rounding costs 7534 bytes
+
+            """))
+        // One release: no side-by-side table.
+        #expect(!Self.report.summaryText().contains("kernel by kernel"))
+        // The SVG: two bars per bucket (a share of each release's modules) and the sentences.
+        let svg = report.svg()
+        let document = try XMLDocument(data: Data(svg.utf8))
+        let bars = try document.nodes(forXPath: "//*[local-name()='rect'][*[local-name()='title']]")
+        #expect(bars.count == 2 * 2, "2K–4K and 4K–8K, a bar for each release")
+        #expect(svg.contains("<title>6.12.117+deb12-amd64: 4K–8K bytes: 100.0% of its modules</title>"))
+        #expect(svg.contains(">6.1.0-50-amd64: 1 of 1 modules would fit under a page; today they take 4 pages; the page rounding costs 12350 bytes</text>"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let generations = try #require(object["generations"] as? [[String: Any]])
+        #expect(generations.map { $0["release"] as? String } == ["6.1.0-50-amd64", "6.12.117+deb12-amd64"])
+        #expect(generations.map { $0["under_page"] as? Int } == [1, 0])
+        #expect(generations.map { $0["waste"] as? Int } == [12350, 7534])
     }
 
     @Test func svgIsWellFormedWithOneBarPerBucket() throws {
