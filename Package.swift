@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(
             name: "CCompression", path: "Sources/CCompression",
             providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
+        // The run's machinery: parallel map with a watchdog, values held between passes or
+        // made on another thread, shared per-module values, the mapping arenas.
+        .target(name: "ParallelRun"),
         .target(name: "ModuleObject", dependencies: ["CLibElf", "CCompression"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
         // The loader's layout: what a module costs in memory (sizes, size classes).
@@ -35,7 +38,7 @@ let package = Package(
         .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"]),
         .target(
             name: "LintEngine",
-            dependencies: ["ModuleObject", "ModuleLayout", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["ParallelRun", "ModuleObject", "ModuleLayout", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),
         .target(name: "Rules", dependencies: ["LintEngine", "ModuleObject", "ModuleLayout", "KernelSymbols", "DebugInfo"], path: "Rules"),
         .target(name: "Reporters", dependencies: ["LintEngine", "ModuleObject", "ModuleLayout"]),
         .executableTarget(
@@ -49,11 +52,12 @@ let package = Package(
             // tenth of its time. The libraries and tests keep the system allocator.
             linkerSettings: [.linkedLibrary("jemalloc")]),
         .target(name: "FixtureSupport", dependencies: ["LintEngine", "Rules", "KernelSymbols"], path: "Tests/FixtureSupport"),
+        .testTarget(name: "ParallelRunTests", dependencies: ["ParallelRun"]),
         .testTarget(name: "ModuleObjectTests", dependencies: ["ModuleObject", "FixtureSupport"]),
         .testTarget(name: "ModuleLayoutTests", dependencies: ["ModuleLayout", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
-        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "Rules", "FixtureSupport"]),
+        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "ParallelRun", "Rules", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
         .testTarget(
             name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "ModuleLayout", "Rules", "FixtureSupport"],

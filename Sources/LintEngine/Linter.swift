@@ -1,4 +1,5 @@
 import Dispatch
+import ParallelRun
 import ModuleObject
 import KernelSymbols
 import Foundation
@@ -168,7 +169,7 @@ public struct Linter: Sendable {
         let halves = aliasRules.isEmpty ? 1 : 2
         // Each module is freed by the worker that checks it last, in parallel, rather than
         // all at once on this thread when the run ends.
-        let held = HeldModules(consuming: &modules, uses: halves)
+        let held = HeldValues(consuming: &modules, uses: halves)
         let inputRule = rules.inputRule
         let secondPass: [[Diagnostic]] = Parallel.map(
             count: moduleCount * halves, jobs: jobs, timeout: timeout,
@@ -214,71 +215,6 @@ extension Linter {
     }
 }
 
-/// The modules between the passes. Each is used `uses` times in the second pass (once per
-/// half) and let go by the last use, whichever worker makes it: its storage goes with that
-/// worker's copy.
-final class HeldModules: @unchecked Sendable {
-    // Guarded by `lock`.
-    private var slots: [ModuleObject?]
-    private var usesLeft: [Int8]
-    private let lock = NSLock()
-
-    init(consuming modules: inout [ModuleObject], uses: Int) {
-        slots = modules.map { $0 }
-        modules = []
-        usesLeft = Array(repeating: Int8(uses), count: slots.count)
-    }
-
-    /// The module at `index`, counted as one of its uses.
-    func use(_ index: Int) -> ModuleObject? {
-        lock.lock(); defer { lock.unlock() }
-        let module = slots[index]
-        usesLeft[index] -= 1
-        if usesLeft[index] == 0 { slots[index] = nil }
-        return module
-    }
-}
-
-/// A value made on another thread, waited for by whoever needs it first.
-final class Deferred<Value: Sendable>: @unchecked Sendable {
-    // `stored` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var stored: Value?
-
-    init() {}
-
-    /// Already made.
-    init(_ value: Value) { stored = value }
-
-    func fulfil(_ value: Value) {
-        condition.lock()
-        stored = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    var value: Value {
-        condition.lock(); defer { condition.unlock() }
-        while stored == nil { condition.wait() }
-        return stored!
-    }
-
-    /// Frees the value; nobody may ask for it afterwards.
-    func drop() {
-        condition.lock(); defer { condition.unlock() }
-        stored = nil
-    }
-}
-
-/// Values whose last reference is dropped on a background thread. A command that prints its
-/// report and exits does not wait for them.
-enum Retired {
-    /// Runs `drop` (which releases the last references) on a background thread.
-    static func freeLater(_ drop: @escaping @Sendable () -> Void) {
-        DispatchQueue.global(qos: .utility).async(execute: drop)
-    }
-}
-
 /// What the first pass keeps of one module.
 struct ModuleFindings: Sendable {
     let module: ModuleObject
@@ -293,132 +229,6 @@ extension UncheckedModule {
         case .missing: self.init(path: module.path, module: module.name, error: nil)
         case .unreadable(let error): self.init(path: module.path, module: module.name, error: error)
         case .loaded, .notRequested: return nil
-        }
-    }
-}
-
-/// A parallel map over indices with at most `jobs` threads; results keep index order.
-enum Parallel {
-    final class Slots<T>: @unchecked Sendable {
-        // Each index is written by exactly one worker, and read only after all have finished.
-        var values: [T?]
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-    }
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        func take() -> Int {
-            lock.lock(); defer { lock.unlock() }
-            let value = next
-            next += 1
-            return value
-        }
-    }
-
-    static func map<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        guard count > 0 else { return [] }
-        let slots = Slots<T>(count: count)
-        let counter = Counter()
-        let workers = min(jobs, count)
-        slots.values.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let index = counter.take()
-                    if index >= count { break }
-                    output[index] = body(index)
-                }
-            }
-        }
-        return slots.values.map { $0! }
-    }
-
-    /// The same map under a watchdog: an index whose `body` runs longer than `timeout` gets
-    /// `timedOut(index)` instead, and a new thread takes over its worker's share of the
-    /// remaining indices. A thread stuck in C code cannot be stopped; it is left to finish
-    /// (its late result is dropped) or to end with the process.
-    static func map<T: Sendable>(count: Int, jobs: Int, timeout: Duration?, timedOut: @escaping @Sendable (Int) -> T,
-                                 _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        guard let timeout else { return map(count: count, jobs: jobs, body) }
-        guard count > 0 else { return [] }
-        let run = WatchedRun<T>(count: count, body: body)
-        run.start(workers: min(jobs, count))
-        return run.wait(timeout: timeout, timedOut: timedOut)
-    }
-
-    final class WatchedRun<T: Sendable>: @unchecked Sendable {
-        // Everything below is guarded by `condition`.
-        private let condition = NSCondition()
-        private var results: [T?]
-        private var inFlight: [Int: ContinuousClock.Instant] = [:]
-        private var abandoned: Set<Int> = []
-        private var next = 0
-        private var done = 0
-        private let count: Int
-        private let body: @Sendable (Int) -> T
-        private let clock = ContinuousClock()
-
-        init(count: Int, body: @escaping @Sendable (Int) -> T) {
-            self.count = count
-            self.body = body
-            results = Array(repeating: nil, count: count)
-        }
-
-        func start(workers: Int) {
-            for _ in 0..<workers { spawn() }
-        }
-
-        private func spawn() {
-            let thread = Thread { [self] in work() }
-            // The rules recurse over DWARF trees: the same stack as the main thread.
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-
-        private func work() {
-            while true {
-                condition.lock()
-                guard next < count else { condition.unlock(); return }
-                let index = next
-                next += 1
-                inFlight[index] = clock.now
-                condition.unlock()
-
-                let value = body(index)
-
-                condition.lock()
-                inFlight[index] = nil
-                let wasAbandoned = abandoned.contains(index)
-                if !wasAbandoned {
-                    results[index] = value
-                    done += 1
-                    // The waiter wakes on its own every 50 ms to look for overruns; waking it
-                    // per index cost a futex round trip and a context switch per module.
-                    if done == count { condition.signal() }
-                }
-                condition.unlock()
-                // A replacement took this thread's place when it was given up on.
-                if wasAbandoned { return }
-            }
-        }
-
-        func wait(timeout: Duration, timedOut: (Int) -> T) -> [T] {
-            condition.lock()
-            while done < count {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
-                let now = clock.now
-                for (index, started) in inFlight where now - started > timeout {
-                    inFlight[index] = nil
-                    abandoned.insert(index)
-                    results[index] = timedOut(index)
-                    done += 1
-                    spawn()
-                }
-            }
-            let values = results.map { $0! }
-            condition.unlock()
-            return values
         }
     }
 }

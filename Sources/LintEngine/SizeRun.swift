@@ -1,4 +1,5 @@
 import Foundation
+import ParallelRun
 import ModuleLayout
 import ModuleObject
 import KernelSymbols

@@ -1,6 +1,7 @@
 import FixtureSupport
 import Foundation
 @testable import LintEngine
+import ParallelRun
 import ModuleObject
 import Rules
 import Testing
