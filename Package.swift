@@ -30,7 +30,7 @@ let package = Package(
         // The run's machinery: parallel map with a watchdog, values held between passes or
         // made on another thread, shared per-module values, the mapping arenas.
         .target(name: "ParallelRun"),
-        .target(name: "ModuleObject", dependencies: ["CLibElf", "CCompression"]),
+        .target(name: "ModuleObject", dependencies: ["CLibElf", "CCompression", "ParallelRun"]),
         .target(name: "KernelSymbols", dependencies: ["ModuleObject"]),
         // The loader's layout: what a module costs in memory (sizes, size classes).
         .target(name: "ModuleLayout", dependencies: ["ModuleObject"]),

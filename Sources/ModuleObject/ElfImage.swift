@@ -1,4 +1,5 @@
 import CLibElf
+import ParallelRun
 #if canImport(Glibc)
 import Glibc
 #endif

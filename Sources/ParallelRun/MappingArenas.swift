@@ -10,11 +10,11 @@ import Foundation
 /// the whole used range is replaced by a fresh reservation in one call: one flush per batch.
 /// Nothing handed out by an `ElfImage` outlives its file's turn, so a mapping left in place
 /// until the batch ends is never read again.
-final class MappingArenas: @unchecked Sendable {
-    static let shared = MappingArenas()
+public final class MappingArenas: @unchecked Sendable {
+    public static let shared = MappingArenas()
 
     /// Files up to this size go through an arena; a larger one (with DWARF) is mapped alone.
-    static let largestFile = 64 << 20
+    public static let largestFile = 64 << 20
     /// Address space reserved per arena (no memory: PROT_NONE, MAP_NORESERVE).
     static let arenaSize = 256 << 20
     /// Used space after which an arena is cleared. It bounds the mapped, touched pages each
@@ -63,7 +63,7 @@ final class MappingArenas: @unchecked Sendable {
     private var idle: [Arena] = []
 
     /// Runs `body` with `fd` mapped (`size` bytes); nil from `map` when it cannot be mapped here.
-    func withMapping<T>(fd: Int32, size: Int, _ body: (UnsafeMutableRawPointer?) throws -> T) rethrows -> T {
+    public func withMapping<T>(fd: Int32, size: Int, _ body: (UnsafeMutableRawPointer?) throws -> T) rethrows -> T {
         let arena = take()
         defer { if let arena { give(arena) } }
         return try body(arena?.map(fd: fd, size: size))
