@@ -133,7 +133,7 @@ public struct Linter: Sendable {
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: strictSections,
                                         sizeBudget: configuration.sizeBudget, loader: configuration.loader)
-            let found = moduleRules.flatMap { $0.check(context) }
+            let found = Linter.check(context, with: moduleRules)
             return .success(ModuleFindings(module: module.retainingRunFacts(), diagnostics: found,
                                            unchecked: UncheckedModule(module, debugInfo: context.debugInfoCache.state)))
         }
@@ -185,7 +185,7 @@ public struct Linter: Sendable {
                                         profile: KernelProfile.of(module, forced: forcedVersion),
                                         strictSections: strictSections,
                                         sizeBudget: configuration.sizeBudget, loader: configuration.loader)
-            return rules.flatMap { $0.check(context) }
+            return Linter.check(context, with: rules)
         }
         // The run facts are tens of thousands of small objects: they are freed off this
         // thread, which has the report to write.
@@ -209,6 +209,17 @@ public struct Linter: Sendable {
 }
 
 extension Linter {
+    /// Every rule's findings on one module; none after the watchdog gave up on the module
+    /// (its result is dropped): a thread let go after a long call into libdwarf stops there.
+    static func check(_ context: ModuleContext, with rules: [any Rule]) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for rule in rules {
+            if Parallel.isAbandoned { return [] }
+            found += rule.check(context)
+        }
+        return found
+    }
+
     static func timeoutReason(_ timeout: Duration?) -> String {
         let seconds = timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
         return "still being checked after \(seconds.formatted()) s (--module-timeout); the run went on without it"

@@ -1,5 +1,6 @@
 import DebugInfo
 import Foundation
+import ParallelRun
 import ModuleObject
 import KernelSymbols
 import ModuleLayout
@@ -127,7 +128,7 @@ public struct ModuleContext: Sendable {
     /// At least one kernel symbol table was given: imports can be resolved against the kernel.
     public var hasKernelSymbols: Bool { !resolver.kernel.isEmpty }
     private let importCache = ImportResolutionCache()
-    private let memo = ContextMemo()
+    private let memo = SharedValues()
 
     /// `make()`, computed once per module for all the rules that ask for a `Value`: what
     /// several rules derive from the same module (the section references of the X rules) is
@@ -309,20 +310,6 @@ import Foundation
 public struct ResolvedImport: Sendable {
     public let symbol: Symbol
     public let provider: SymbolProvider?
-}
-
-final class ContextMemo: @unchecked Sendable {
-    // Guarded by `lock`; values are immutable once stored.
-    private let lock = NSLock()
-    private var values: [ObjectIdentifier: any Sendable] = [:]
-
-    func value<Value: Sendable>(_ type: Value.Type, _ make: () -> Value) -> Value {
-        lock.lock(); defer { lock.unlock() }
-        if let stored = values[ObjectIdentifier(type)] as? Value { return stored }
-        let made = make()
-        values[ObjectIdentifier(type)] = made
-        return made
-    }
 }
 
 final class ImportResolutionCache: @unchecked Sendable {

@@ -41,10 +41,12 @@ public enum Parallel {
 
     /// The same map under a watchdog: an index whose `body` runs longer than `timeout` gets
     /// `timedOut(index)` instead, and a new thread takes over its worker's share of the
-    /// remaining indices. A thread stuck in C code cannot be stopped; it is left to finish
-    /// (its late result is dropped) or to end with the process.
+    /// remaining indices. A thread stuck in C code cannot be stopped from outside; when its
+    /// call returns, `Parallel.isAbandoned` tells the body to stop early, its late result is
+    /// dropped and the thread ends without taking another index. Until then it holds nothing
+    /// of the run but its own index's work.
     public static func map<T: Sendable>(count: Int, jobs: Int, timeout: Duration?, timedOut: @escaping @Sendable (Int) -> T,
-                                 _ body: @escaping @Sendable (Int) -> T) -> [T] {
+                                        _ body: @escaping @Sendable (Int) -> T) -> [T] {
         guard let timeout else { return map(count: count, jobs: jobs, body) }
         guard count > 0 else { return [] }
         let run = WatchedRun<T>(count: count, body: body)
@@ -52,50 +54,98 @@ public enum Parallel {
         return run.wait(timeout: timeout, timedOut: timedOut)
     }
 
+    /// True on a watched worker thread whose current index was given up on (it overran the
+    /// timeout): whatever it still computes is dropped, so a body may check between steps and
+    /// return early. False on any other thread.
+    public static var isAbandoned: Bool {
+        guard let pointer = pthread_getspecific(Worker.key) else { return false }
+        return Unmanaged<Worker>.fromOpaque(pointer).takeUnretainedValue().isAbandoned
+    }
+
+    /// One thread of a watched run, as the thread itself and the waiter see it.
+    final class Worker: @unchecked Sendable {
+        /// The thread's own `Worker` (unretained: the thread's closure holds it).
+        static let key: pthread_key_t = {
+            var key = pthread_key_t()
+            precondition(pthread_key_create(&key, nil) == 0)
+            return key
+        }()
+        // Guarded by `lock`.
+        private let lock = NSLock()
+        private var abandoned = false
+
+        var isAbandoned: Bool {
+            lock.lock(); defer { lock.unlock() }
+            return abandoned
+        }
+
+        func abandon() {
+            lock.lock(); defer { lock.unlock() }
+            abandoned = true
+        }
+    }
+
     public final class WatchedRun<T: Sendable>: @unchecked Sendable {
         // Everything below is guarded by `condition`.
         private let condition = NSCondition()
         private var results: [T?]
-        private var inFlight: [Int: ContinuousClock.Instant] = [:]
-        private var abandoned: Set<Int> = []
+        private var inFlight: [Int: (started: ContinuousClock.Instant, worker: Worker)] = [:]
         private var next = 0
         private var done = 0
+        private var live = 0
         private let count: Int
         private let body: @Sendable (Int) -> T
         private let clock = ContinuousClock()
 
-        init(count: Int, body: @escaping @Sendable (Int) -> T) {
+        public init(count: Int, body: @escaping @Sendable (Int) -> T) {
             self.count = count
             self.body = body
             results = Array(repeating: nil, count: count)
         }
 
-        func start(workers: Int) {
+        public func start(workers: Int) {
             for _ in 0..<workers { spawn() }
         }
 
+        /// Threads of this run still alive: its workers, and the abandoned ones still inside
+        /// their index's work. Zero some time after `wait` returns once every abandoned call has.
+        public var liveThreads: Int {
+            condition.lock(); defer { condition.unlock() }
+            return live
+        }
+
+        // Called with `condition` held, or before the run starts.
         private func spawn() {
-            let thread = Thread { [self] in work() }
+            live += 1
+            let thread = Thread { [self] in
+                let worker = Worker()
+                pthread_setspecific(Worker.key, Unmanaged.passUnretained(worker).toOpaque())
+                work(worker)
+                pthread_setspecific(Worker.key, nil)
+                condition.lock()
+                live -= 1
+                condition.unlock()
+            }
             // The rules recurse over DWARF trees: the same stack as the main thread.
             thread.stackSize = 8 << 20
             thread.start()
         }
 
-        private func work() {
+        private func work(_ worker: Worker) {
             while true {
                 condition.lock()
                 guard next < count else { condition.unlock(); return }
                 let index = next
                 next += 1
-                inFlight[index] = clock.now
+                inFlight[index] = (clock.now, worker)
                 condition.unlock()
 
                 let value = body(index)
 
                 condition.lock()
-                inFlight[index] = nil
-                let wasAbandoned = abandoned.contains(index)
+                let wasAbandoned = worker.isAbandoned
                 if !wasAbandoned {
+                    inFlight[index] = nil
                     results[index] = value
                     done += 1
                     // The waiter wakes on its own every 50 ms to look for overruns; waking it
@@ -103,25 +153,28 @@ public enum Parallel {
                     if done == count { condition.signal() }
                 }
                 condition.unlock()
-                // A replacement took this thread's place when it was given up on.
+                // A replacement took this thread's place when it was given up on: it stops
+                // here, and its late result goes with it.
                 if wasAbandoned { return }
             }
         }
 
-        func wait(timeout: Duration, timedOut: (Int) -> T) -> [T] {
+        public func wait(timeout: Duration, timedOut: (Int) -> T) -> [T] {
             condition.lock()
             while done < count {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
                 let now = clock.now
-                for (index, started) in inFlight where now - started > timeout {
+                for (index, running) in inFlight where now - running.started > timeout {
                     inFlight[index] = nil
-                    abandoned.insert(index)
+                    running.worker.abandon()
                     results[index] = timedOut(index)
                     done += 1
-                    spawn()
+                    if next < count { spawn() }
                 }
             }
             let values = results.map { $0! }
+            // An abandoned thread keeps this run alive until its call returns: not the results.
+            results = []
             condition.unlock()
             return values
         }
