@@ -41,7 +41,7 @@ public struct DeviceIDInTwoTables: Rule {
                 found.append(context.diagnostic(
                     Self.description,
                     "\(table.type) device table entry \(place.name) is also in \(other.table.symbol.variable) as \(other.name)\(other.firstAlias)",
-                    symbol: place.name, section: table.section, offset: place.offset, targetSymbol: other.name))
+                    symbol: place.name, place: place.objectPlace, targetSymbol: other.name))
             }
         }
         return found

@@ -30,12 +30,12 @@ public struct DeviceTableSize: Rule {
                 return context.diagnostic(
                     Self.description,
                     "\(table.type) device table \(table.symbol.variable) is \(table.size) bytes, not a whole number of struct \(structName) entries (\(entrySize) bytes on this target); modpost stops the build",
-                    symbol: table.symbol.variable, section: table.section, offset: table.offset)
+                    symbol: table.symbol.variable, place: ObjectPlace(section: table.section, address: table.offset, symbol: table.symbol.variable))
             case .outsideSection:
                 return context.diagnostic(
                     Self.description,
                     "\(table.type) device table \(table.symbol.variable) (\(table.size) bytes at offset \(table.offset)) does not lie inside section \(table.section)",
-                    symbol: table.symbol.variable, section: table.section, offset: table.offset)
+                    symbol: table.symbol.variable, place: ObjectPlace(section: table.section, address: table.offset, symbol: table.symbol.variable))
             default:
                 return nil
             }

@@ -8,7 +8,11 @@ struct EntryPlace {
 
     /// `variable[index]`: the entry as the driver source names it.
     var name: String { "\(table.symbol.variable)[\(entry.index)]" }
-    var offset: UInt64 { table.offset + UInt64(entry.index * (table.entrySize ?? 0)) }
+    /// The entry as a place: element `[index]` of the table's variable.
+    var objectPlace: ObjectPlace {
+        .inside(table.symbol.variable, at: table.offset, offset: UInt64(entry.index * (table.entrySize ?? 0)),
+                section: table.section, element: "[\(entry.index)]")
+    }
     var firstAlias: String { entry.aliases.first.map { " (\($0))" } ?? "" }
 }
 

@@ -45,7 +45,7 @@ public struct DuplicateDeviceID: Rule {
                 found.append(context.diagnostic(
                     Self.description,
                     "\(table.type) device table entry \(place.name) matches the same devices as \(earlierPlace.name)\(earlierPlace.firstAlias): it can never match\(dataNote)",
-                    symbol: place.name, section: table.section, offset: place.offset, targetSymbol: earlierPlace.name))
+                    symbol: place.name, place: place.objectPlace, targetSymbol: earlierPlace.name))
             }
         }
         return found

@@ -28,7 +28,9 @@ public struct UnterminatedDeviceTable: Rule {
             return context.diagnostic(
                 Self.description,
                 "\(table.type) device table \(table.symbol.variable) is not terminated with an all-zero entry: the last of its \(last + 1) entries (struct \(kind.structName), \(entrySize) bytes) has non-zero bytes; modpost stops the build",
-                symbol: table.symbol.variable, section: table.section, offset: table.offset + last * UInt64(entrySize))
+                symbol: table.symbol.variable,
+                place: .inside(table.symbol.variable, at: table.offset, offset: last * UInt64(entrySize), section: table.section,
+                               element: "[\(last)]"))
         }
     }
 }

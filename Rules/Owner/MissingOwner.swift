@@ -119,7 +119,10 @@ public struct MissingOwner: DebugInfoRule {
             }
             found.append(context.diagnostic(
                 Self.description, message,
-                symbol: object.symbol.name, section: object.section.name, offset: first.element * size + first.slot.offset,
+                symbol: object.symbol.name,
+                place: .inside(object.symbol.name, at: object.symbol.value, offset: first.element * size + first.slot.offset,
+                               section: object.section.name,
+                               element: (object.variable.isArray ? "[\(first.element)]" : "") + "." + first.slot.path),
                 location: object.variable.location))
         }
         return found

@@ -48,7 +48,9 @@ public struct RedundantOwner: Rule {
             found.append(context.diagnostic(
                 Self.description,
                 "'\(object.symbol.name)' (struct \(object.structName)) sets .\(path.joined(separator: ".")) = THIS_MODULE by hand; \(helper)() already does\(release)",
-                symbol: object.symbol.name, section: object.section.name, offset: member.offset,
+                symbol: object.symbol.name,
+                place: .inside(object.symbol.name, at: object.symbol.value, offset: member.offset, section: object.section.name,
+                               element: "." + path.joined(separator: ".")),
                 location: object.variable.location))
         }
         return found

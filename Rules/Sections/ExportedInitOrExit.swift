@@ -27,7 +27,7 @@ public struct ExportedInitOrExit: Rule {
             return context.diagnostic(
                 Self.description,
                 "EXPORT_SYMBOL of \(exported), which is in \(reference.toSection): \(reference.toSection.hasPrefix(".init") ? "freed once the module's init has run" : "discarded when the code is built in")",
-                symbol: reference.fromSymbol, section: reference.fromSection, offset: reference.fromOffset,
+                symbol: reference.fromSymbol, place: reference.objectPlace,
                 targetSymbol: exported, targetSection: reference.toSection)
         }
     }

@@ -29,7 +29,9 @@ public struct NoExitFunction: Rule {
         return [context.diagnostic(
             Self.description,
             "module_init(\(initFunction)) without module_exit(): the module can never be unloaded",
-            symbol: initFunction, section: SectionNames.thisModule, offset: initOffset,
+            symbol: initFunction,
+            // `struct module` is the whole of its section.
+            place: .inside("__this_module", at: 0, offset: initOffset, section: SectionNames.thisModule, element: ".init"),
             location: context.debugInfo?.declaration(of: initFunction))]
     }
 

@@ -19,6 +19,12 @@ struct SectionReference: Sendable, Hashable {
     static let discardedWhenBuiltIn = "which is discarded when the code is built in"
     static let freedAfterInit = "which is freed once the module's init has run"
 
+    /// Where the reference is made: the relocation's place in its section, and in the symbol
+    /// before it when there is one.
+    var objectPlace: ObjectPlace {
+        ObjectPlace(section: fromSection, address: place, symbol: fromSymbol, symbolOffset: fromSymbol == nil ? nil : fromOffset)
+    }
+
     /// `fx_normal_function+0xa`, or `.text+0x4a` without a symbol.
     var fromDescription: String {
         "\(fromSymbol ?? fromSection)+0x\(String(fromOffset, radix: 16))"
@@ -104,7 +110,7 @@ struct SectionReference: Sendable, Hashable {
         context.diagnostic(
             rule,
             "section mismatch: \(fromDescription) (section \(fromSection)) references \(toDescription) (section \(toSection)), \(why)" + note,
-            symbol: fromSymbol, section: fromSection, offset: fromOffset,
+            symbol: fromSymbol, place: objectPlace,
             targetSymbol: toDescription, targetSection: toSection,
             location: context.sourceLocation(section: fromSectionIndex, offset: place, symbol: fromSymbol))
     }

@@ -15,9 +15,43 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseItera
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// One finding. `symbol`/`section`/`offset` name the place it is about (for a reference: where
-/// it is made from, the offset relative to `symbol`); `targetSymbol`/`targetSection` name what
-/// is referenced.
+/// Where in the module object a finding is, each part in a field of its own: the section and
+/// the offset in it (`address`), the symbol that holds that place and the offset from the
+/// symbol's start, and the element of the object the place is in (`[1].me`, `.owner`, `[2]`).
+/// A part that does not apply is nil: a finding about a whole table has no offset in it.
+public struct ObjectPlace: Sendable, Hashable, Codable {
+    public let section: String
+    /// Offset of the place in `section` (for a relocatable module: its address there).
+    public let address: UInt64?
+    /// The function or object the place is in.
+    public let symbol: String?
+    /// Offset of the place from `symbol`'s start.
+    public let symbolOffset: UInt64?
+    /// The member or array element of `symbol` the place is, as C spells it.
+    public let element: String?
+
+    public init(section: String, address: UInt64?, symbol: String? = nil, symbolOffset: UInt64? = nil, element: String? = nil) {
+        self.section = section
+        self.address = address
+        self.symbol = symbol
+        self.symbolOffset = symbolOffset
+        self.element = element
+    }
+
+    /// A place `offset` bytes into `symbol`, which starts at `start` in `section`.
+    public static func inside(_ symbol: String, at start: UInt64, offset: UInt64, section: String, element: String? = nil) -> ObjectPlace {
+        ObjectPlace(section: section, address: start &+ offset, symbol: symbol, symbolOffset: offset, element: element)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case section, address, symbol, element
+        case symbolOffset = "symbol_offset"
+    }
+}
+
+/// One finding. `symbol`/`section` name what it is about (for a reference: where it is made
+/// from); `targetSymbol`/`targetSection` name what is referenced; `place` is where in the object
+/// it is, part by part.
 public struct Diagnostic: Sendable, Hashable, Codable {
     public let code: String
     public let name: String
@@ -27,7 +61,9 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public let message: String
     public let symbol: String?
     public let section: String?
-    public let offset: UInt64?
+    /// Where in the module object the finding is; nil for a finding about the module as a
+    /// whole or an import (no place in the object).
+    public let place: ObjectPlace?
     public let targetSymbol: String?
     public let targetSection: String?
     /// Where in the C sources the finding is, when the module's debug info says.
@@ -36,7 +72,7 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public let related: [RelatedLocation]
 
     public init(code: String, name: String, severity: Severity, path: String, module: String, message: String,
-                symbol: String? = nil, section: String? = nil, offset: UInt64? = nil,
+                symbol: String? = nil, section: String? = nil, place: ObjectPlace? = nil,
                 targetSymbol: String? = nil, targetSection: String? = nil, location: SourceLocation? = nil,
                 related: [RelatedLocation] = []) {
         self.code = code
@@ -46,8 +82,8 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.module = module
         self.message = Diagnostic.demanglingRustNames(in: message)
         self.symbol = symbol
-        self.section = section
-        self.offset = offset
+        self.section = section ?? place?.section
+        self.place = place
         self.targetSymbol = targetSymbol
         self.targetSection = targetSection
         self.location = location
@@ -55,7 +91,7 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, name, severity, path, module, message, symbol, section, offset, location, related
+        case code, name, severity, path, module, message, symbol, section, place, location, related
         case targetSymbol = "target_symbol"
         case targetSection = "target_section"
     }
@@ -104,11 +140,28 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         return out + message[copied...]
     }
 
-    /// The output order: by file, then place in the file, then rule, then what it is about.
+    /// The single `offset` of the JSON schema 1 and the SARIF properties, kept as it was:
+    /// the offset from `symbol` when the place is in the finding's own symbol (a reference
+    /// from a function, an object's member), else the offset in the section (a device-table
+    /// entry, a whole table, the init pointer in `__this_module`). `place` has the parts.
+    public var legacyOffset: UInt64? {
+        guard let place else { return nil }
+        if let symbolOffset = place.symbolOffset, place.symbol == symbol { return symbolOffset }
+        return place.address
+    }
+
+    /// The output order: by file, then section, then address in the section (findings without
+    /// a place first), then rule, then what it is about.
     public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         if a.path != b.path { return a.path < b.path }
-        if a.section != b.section { return (a.section ?? "") < (b.section ?? "") }
-        if a.offset != b.offset { return (a.offset ?? 0) < (b.offset ?? 0) }
+        let sectionA = a.place?.section ?? a.section ?? "", sectionB = b.place?.section ?? b.section ?? ""
+        if sectionA != sectionB { return sectionA < sectionB }
+        let addressA = a.place?.address, addressB = b.place?.address
+        if addressA != addressB {
+            guard let addressA else { return true }
+            guard let addressB else { return false }
+            return addressA < addressB
+        }
         if a.code != b.code { return a.code < b.code }
         if a.symbol != b.symbol { return (a.symbol ?? "") < (b.symbol ?? "") }
         if a.targetSymbol != b.targetSymbol { return (a.targetSymbol ?? "") < (b.targetSymbol ?? "") }
@@ -120,7 +173,7 @@ extension Diagnostic {
     /// The same finding at another severity.
     public func with(severity: Severity) -> Diagnostic {
         Diagnostic(code: code, name: name, severity: severity, path: path, module: module, message: message,
-                   symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol,
+                   symbol: symbol, section: section, place: place, targetSymbol: targetSymbol,
                    targetSection: targetSection, location: location, related: related)
     }
 
@@ -134,7 +187,7 @@ extension Diagnostic {
         }
         let shownPath = path.hasPrefix("/") ? (SourcePath.relative(path, to: root) ?? path) : path
         return Diagnostic(code: code, name: name, severity: severity, path: shownPath, module: module, message: message,
-                          symbol: symbol, section: section, offset: offset, targetSymbol: targetSymbol,
+                          symbol: symbol, section: section, place: place, targetSymbol: targetSymbol,
                           targetSection: targetSection, location: location.map(shown),
                           related: related.map { RelatedLocation(location: shown($0.location), message: $0.message) })
     }

@@ -188,10 +188,10 @@ public struct ModuleContext: Sendable {
     /// A diagnostic of `rule` on this module at its default severity (the configuration
     /// applies overrides later).
     public func diagnostic(_ rule: RuleDescription, _ message: String, symbol: String? = nil, section: String? = nil,
-                           offset: UInt64? = nil, targetSymbol: String? = nil, targetSection: String? = nil,
+                           place: ObjectPlace? = nil, targetSymbol: String? = nil, targetSection: String? = nil,
                            location: SourceLocation? = nil, related: [RelatedLocation] = []) -> Diagnostic {
         Diagnostic(code: rule.code, name: rule.name, severity: rule.defaultSeverity, path: module.path,
-                   module: module.name, message: message, symbol: symbol, section: section, offset: offset,
+                   module: module.name, message: message, symbol: symbol, section: section, place: place,
                    targetSymbol: targetSymbol, targetSection: targetSection, location: location, related: related)
     }
 }

@@ -41,7 +41,7 @@ public struct JSONReporter: Sendable {
 
         enum Keys: String, CodingKey {
             case code, name, severity, path, module, message, symbol, section, offset, target_symbol, target_section, location, related
-            case symbol_demangled, target_symbol_demangled
+            case symbol_demangled, target_symbol_demangled, place
         }
 
         func encode(to encoder: Encoder) throws {
@@ -55,12 +55,27 @@ public struct JSONReporter: Sendable {
             try c.encode(diagnostic.symbol, forKey: .symbol)
             try c.encode(diagnostic.symbolDemangled, forKey: .symbol_demangled)
             try c.encode(diagnostic.section, forKey: .section)
-            try c.encode(diagnostic.offset, forKey: .offset)
+            try c.encode(diagnostic.legacyOffset, forKey: .offset)
+            try c.encode(diagnostic.place.map(Place.init), forKey: .place)
             try c.encode(diagnostic.targetSymbol, forKey: .target_symbol)
             try c.encode(diagnostic.targetSymbolDemangled, forKey: .target_symbol_demangled)
             try c.encode(diagnostic.targetSection, forKey: .target_section)
             try c.encode(diagnostic.location, forKey: .location)
             try c.encode(diagnostic.related.map(Related.init), forKey: .related)
+        }
+    }
+
+    /// `{section, address, symbol, symbol_offset, element}`, every key present.
+    struct Place: Encodable {
+        let place: ObjectPlace
+        enum Keys: String, CodingKey { case section, address, symbol, symbol_offset, element }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(place.section, forKey: .section)
+            try c.encode(place.address, forKey: .address)
+            try c.encode(place.symbol, forKey: .symbol)
+            try c.encode(place.symbolOffset, forKey: .symbol_offset)
+            try c.encode(place.element, forKey: .element)
         }
     }
 

@@ -236,12 +236,23 @@ public struct SARIFReporter: Sendable {
         let offset: UInt64?
         let targetSymbol: String?
         let targetSection: String?
+        /// The parts of the place (`ObjectPlace`); absent when the finding has none.
+        let place: Place?
+
+        struct Place: Encodable {
+            let section: String
+            let address: UInt64?
+            let symbol: String?
+            let symbolOffset: UInt64?
+            let element: String?
+        }
 
         init(_ d: Diagnostic) {
             module = d.module
             symbol = d.symbol
             section = d.section
-            offset = d.offset
+            offset = d.legacyOffset
+            place = d.place.map { Place(section: $0.section, address: $0.address, symbol: $0.symbol, symbolOffset: $0.symbolOffset, element: $0.element) }
             targetSymbol = d.targetSymbol
             targetSection = d.targetSection
         }

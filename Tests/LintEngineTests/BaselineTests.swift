@@ -54,7 +54,7 @@ import Testing
 
     @Test func countsKeepEqualFindingsApart() {
         let d = Diagnostic(code: "X002", name: "data-references-exit", severity: .warning, path: "a.ko", module: "a",
-                           message: "m", symbol: "s", section: ".data", offset: 8, targetSymbol: "t")
+                           message: "m", symbol: "s", place: .inside("s", at: 0, offset: 8, section: ".data"), targetSymbol: "t")
         let baseline = Baseline(recording: [d])
         let (left, outcome) = baseline.apply(to: LintResult(diagnostics: [d, d], files: 1, modules: 1))
         #expect(left.diagnostics == [d])

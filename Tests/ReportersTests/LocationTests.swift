@@ -8,7 +8,7 @@ import Testing
 @Suite struct LocationTests {
     static let located = LintResult(diagnostics: [
         Diagnostic(code: "X001", name: "code-references-exit", severity: .error, path: "m/fx_exitref.ko", module: "fx_exitref",
-                   message: "section mismatch", symbol: "fx_normal_function", section: ".text.unlikely", offset: 0x12,
+                   message: "section mismatch", symbol: "fx_normal_function", place: .inside("fx_normal_function", at: 0x40, offset: 0x12, section: ".text.unlikely"),
                    location: .init(file: "drivers/fx/fx_exitref.c", line: 30, column: 2)),
         Diagnostic(code: "U002", name: "gpl-only-symbol", severity: .error, path: "m/fx_gplonly.ko", module: "fx_gplonly",
                    message: "GPL-only", symbol: "ktime_get",

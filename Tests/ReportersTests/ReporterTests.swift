@@ -10,7 +10,7 @@ import Testing
             Diagnostic(code: "U001", name: "unresolved-symbol", severity: .error, path: "a/fx_undef.ko", module: "fx_undef",
                        message: "'x' is undefined", symbol: "x"),
             Diagnostic(code: "X002", name: "data-references-exit", severity: .warning, path: "a/fx_exitref.ko", module: "fx_exitref",
-                       message: "section mismatch", symbol: "drv", section: ".data", offset: 8,
+                       message: "section mismatch", symbol: "drv", place: .inside("drv", at: 0, offset: 8, section: ".data"),
                        targetSymbol: "fx_remove", targetSection: ".exit.text"),
             Diagnostic(code: "E001", name: "unreadable-input", severity: .error, path: "a/bad.ko", module: "bad",
                        message: "cannot read module: not an ELF file"),
@@ -39,9 +39,11 @@ import Testing
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count == 3)
         let keys: Set<String> = ["code", "name", "severity", "path", "module", "message", "symbol", "section", "offset",
-                                 "target_symbol", "target_section", "location", "related", "symbol_demangled", "target_symbol_demangled"]
+                                 "target_symbol", "target_section", "location", "related", "symbol_demangled", "target_symbol_demangled", "place"]
         for d in diagnostics { #expect(Set(d.keys) == keys) }
         #expect(diagnostics[1]["offset"] as? Int == 8)
+        #expect(diagnostics[1]["place"] as? NSDictionary == ["section": ".data", "address": 8, "symbol": "drv", "symbol_offset": 8, "element": NSNull()])
+        #expect(diagnostics[0]["place"] is NSNull)
         #expect(diagnostics[1]["target_symbol"] as? String == "fx_remove")
         #expect(diagnostics[0]["section"] is NSNull)
         #expect(diagnostics.allSatisfy { $0["location"] is NSNull })

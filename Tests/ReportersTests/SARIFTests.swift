@@ -68,7 +68,7 @@ import Testing
     @Test func fingerprintsIgnorePathsOffsetsAndMessages() throws {
         func d(path: String, offset: UInt64, message: String, target: String = "fx_remove") -> Diagnostic {
             Diagnostic(code: "X002", name: "data-references-exit", severity: .warning, path: path, module: "fx_exitref",
-                       message: message, symbol: "drv", section: ".data", offset: offset, targetSymbol: target,
+                       message: message, symbol: "drv", place: .inside("drv", at: 64, offset: offset, section: ".data"), targetSymbol: target,
                        targetSection: ".exit.text")
         }
         let a = SARIFReporter.fingerprint(d(path: "a/fx_exitref.ko", offset: 8, message: "drv+0x8"))

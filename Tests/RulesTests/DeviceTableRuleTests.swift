@@ -6,7 +6,7 @@ import Testing
 @Suite struct DeviceTableRuleTests {
     static func messages(_ fixtures: [String], select: String) throws -> [String] {
         try Fixtures.lint(fixtures.map(Fixtures.path), symbols: nil, select: [select]).diagnostics.map {
-            "\($0.module): \($0.message) @\($0.section ?? "-")+\($0.offset.map { String($0) } ?? "-")"
+            "\($0.module): \($0.message) @\($0.section ?? "-")+\($0.place?.address.map { String($0) } ?? "-")"
         }
     }
 
@@ -73,7 +73,7 @@ import Testing
                                         Fixtures.path("linux-\(kernel)-amd64/fx_devtab_export.ko")],
                                        symbols: nil, select: ["D006"])
         let file = "Fixtures/src/fx_devtables/fx_devtab_noexport.c"
-        #expect(result.diagnostics.map { "\($0.module) \($0.location?.description ?? "-") @\($0.section ?? "-")+\($0.offset ?? 0): \($0.message)" } == [
+        #expect(result.diagnostics.map { "\($0.module) \($0.location?.description ?? "-") @\($0.section ?? "-")+\($0.place?.address ?? 0): \($0.message)" } == [
             "fx_devtab_noexport \(file):32:34 @.rodata+0: 'fx_noexport_of_ids' (struct of_device_id) is the .driver.of_match_table of 'fx_noexport_platform_driver' (struct platform_driver) but no MODULE_DEVICE_TABLE(of, fx_noexport_of_ids) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
             "fx_devtab_noexport \(file):21:35 @.rodata+416: 'fx_noexport_pci_ids' (struct pci_device_id) is the .id_table of 'fx_noexport_pci_driver' (struct pci_driver) but no MODULE_DEVICE_TABLE(pci, fx_noexport_pci_ids) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
         ])

@@ -19,7 +19,7 @@ import Testing
         #expect(unchecked.isEmpty, "\(unchecked.map(\.message))")
         for finding in result.diagnostics {
             #expect(finding.location != nil, "\(finding.path): \(finding.message)")
-            #expect(finding.section != nil && finding.offset != nil)
+            #expect(finding.section != nil && finding.place?.symbolOffset != nil && finding.place?.element != nil)
         }
         // Pinned by something else (see O001's rationale): the x_tables cores' built-in
         // targets and the af_alg socket types' proto_ops.

@@ -16,37 +16,42 @@ import Testing
     static let source = "Fixtures/src/fx_owner/fx_owner.c"
 
     struct Found: Equatable, CustomStringConvertible {
-        let code: String, symbol: String?, section: String?, offset: UInt64?, location: String?, message: String
+        let code: String, symbol: String?, section: String?, offset: UInt64?, element: String?, location: String?, message: String
         init(_ d: Diagnostic) {
-            code = d.code; symbol = d.symbol; section = d.section; offset = d.offset
+            code = d.code; symbol = d.symbol; section = d.section; offset = d.place?.symbolOffset; element = d.place?.element
             location = d.location?.description; message = d.message
+            // The place is in the object the finding names.
+            #expect(d.place?.symbol == d.symbol && d.place?.section == d.section)
         }
-        init(_ code: String, _ symbol: String, _ section: String, _ offset: UInt64, _ location: String, _ message: String) {
-            self.code = code; self.symbol = symbol; self.section = section; self.offset = offset
+        init(_ code: String, _ symbol: String, _ section: String, _ offset: UInt64, _ element: String, _ location: String, _ message: String) {
+            self.code = code; self.symbol = symbol; self.section = section; self.offset = offset; self.element = element
             self.location = location; self.message = message
         }
-        var description: String { "\(code) \(symbol ?? "-") \(section ?? "-")+\(offset ?? 0) \(location ?? "-"): \(message)" }
+        var description: String { "\(code) \(symbol ?? "-") \(section ?? "-")+\(offset ?? 0) \(element ?? "-") \(location ?? "-"): \(message)" }
     }
 
     @Test func exactOwnerFindings() throws {
         let result = try Fixtures.lint([Self.owner, Self.ownerOK], symbols: nil, select: ["O"])
         let pinned = "nothing pins the module while the object is in use; set it to THIS_MODULE"
         #expect(result.diagnostics.map(Found.init) == [
-            Found("O001", "fx_fs_type_no_owner", ".data", 48, "\(Self.source):66:32",
-                  "'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: \(pinned)"),
-            Found("O002", "fx_platform_driver", ".data", 64, "\(Self.source):96:31",
-                  "'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64"),
-            Found("O002", "fx_pci_driver", ".data", 136, "\(Self.source):82:26",
-                  "'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64"),
-            Found("O001", "fx_xt_targets", ".data", 216, "\(Self.source):109:25",
+            Found("O001", "fx_xt_targets", ".data", 216, "[1].me", "\(Self.source):109:25",
                   "'fx_xt_targets' (struct xt_target[2]): element [1] does not set .me: nothing pins the module while it is in use; set it to THIS_MODULE"),
-            Found("O001", "fx_fops_no_owner", ".rodata", 0, "\(Self.source):36:37",
-                  "'fx_fops_no_owner' (struct file_operations) does not set .owner: \(pinned)"),
-            Found("O001", "fx_bdops_no_owner", ".rodata", 128, "\(Self.source):57:38",
+            Found("O002", "fx_platform_driver", ".data", 64, ".driver.owner", "\(Self.source):96:31",
+                  "'fx_platform_driver' (struct platform_driver) sets .driver.owner = THIS_MODULE by hand; __platform_driver_register() already does on 6.1.0-50-amd64"),
+            Found("O002", "fx_pci_driver", ".data", 136, ".driver.owner", "\(Self.source):82:26",
+                  "'fx_pci_driver' (struct pci_driver) sets .driver.owner = THIS_MODULE by hand; __pci_register_driver() already does on 6.1.0-50-amd64"),
+            Found("O001", "fx_fs_type_no_owner", ".data", 48, ".owner", "\(Self.source):66:32",
+                  "'fx_fs_type_no_owner' (struct file_system_type) does not set .owner: \(pinned)"),
+            Found("O001", "fx_bdops_no_owner", ".rodata", 128, ".owner", "\(Self.source):57:38",
                   "'fx_bdops_no_owner' (struct block_device_operations) does not set .owner: \(pinned)"),
+            Found("O001", "fx_fops_no_owner", ".rodata", 0, ".owner", "\(Self.source):36:37",
+                  "'fx_fops_no_owner' (struct file_operations) does not set .owner: \(pinned)"),
         ])
         #expect(result.diagnostics.allSatisfy { $0.path == Self.owner })
         #expect(result.diagnostics.map(\.severity) == [.warning, .note, .note, .warning, .warning, .warning])
+        // Report order is the objects' order in their sections (gcc lays out this unit's
+        // statics last-defined first).
+        #expect(result.diagnostics.map { $0.place?.address ?? 0 } == [216, 320, 616, 848, 224, 544])
     }
 
     /// The same sources built against 6.12 (block_device_operations.open changed in 6.5; a
@@ -54,8 +59,8 @@ import Testing
     @Test func sameFindingsOn612() throws {
         let tree = Fixtures.path("linux-6.12-amd64")
         let result = try Fixtures.lint([tree + "/fx_owner.ko", tree + "/fx_owner_ok.ko"], symbols: nil, select: ["O"])
-        #expect(result.diagnostics.map(\.symbol) == ["fx_fs_type_no_owner", "fx_platform_driver", "fx_pci_driver",
-                                                     "fx_xt_targets", "fx_fops_no_owner", "fx_bdops_no_owner"])
+        #expect(result.diagnostics.map(\.symbol) == ["fx_xt_targets", "fx_platform_driver", "fx_pci_driver",
+                                                     "fx_fs_type_no_owner", "fx_bdops_no_owner", "fx_fops_no_owner"])
         #expect(result.diagnostics.allSatisfy { $0.path == tree + "/fx_owner.ko" && $0.location?.file == Self.source })
         #expect(result.diagnostics[2].message.hasSuffix("__pci_register_driver() already does on 6.12.117+deb12-amd64"))
         let stripped = try Fixtures.lint([Fixtures.path("stripped/linux-6.12-amd64/fx_owner.ko")], symbols: nil, select: ["O"])
