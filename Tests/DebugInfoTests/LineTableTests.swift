@@ -93,9 +93,9 @@ import Testing
     /// Over a tree of real modules with DWARF (MODLINT_DEBUG_CORPUS, e.g. Debian's
     /// linux-image-<version>-dbg unpacked; skipped when unset): every unit's sequences are
     /// tied to sections, and the first modules' relocation places agree with addr2line.
-    static let debugCorpus = ProcessInfo.processInfo.environment["MODLINT_DEBUG_CORPUS"]
+    static let debugCorpus = CorpusTrees.debugCorpus
 
-    @Test(.enabled(if: debugCorpus != nil))
+    @Test(.enabled(if: debugCorpus != nil, Comment(rawValue: CorpusTrees.unset("MODLINT_DEBUG_CORPUS", "no tree of modules with DWARF"))))
     func aRealTreeIsTiedWholeAndAgreesWithAddr2line() throws {
         let root = try #require(Self.debugCorpus)
         let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])

@@ -7,21 +7,16 @@ import Testing
 /// `<arch>/MANIFEST` trees unpacked by scripts/fetch-corpus; then depmod (kmod), nm and readelf
 /// (binutils) are required, and zstd for the compressed copies.
 @Suite(.serialized) struct DepmodOracleTests {
-    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
+    static let corpus = CorpusTrees.corpus
+    static var trees: [String] { CorpusTrees.bookwormArches }
 
-    static var trees: [String] {
-        guard let corpus else { return [] }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []
-        return names.sorted().filter { FileManager.default.fileExists(atPath: "\(corpus)/\($0)/MANIFEST") }
-    }
-
-    @Test(.enabled(if: corpus != nil), arguments: trees)
+    @Test(.enabled(if: !trees.isEmpty, Comment(rawValue: CorpusTrees.unset("MODLINT_CORPUS", "no Debian 12 tree"))), arguments: trees)
     func modlintAgreesWithDepmod(arch: String) throws {
         try Self.oracle(arch: arch, runs: ["intact", "removed", "doctored", "modcrc"])
     }
 
     /// The same on zstd-compressed copies of the amd64 tree (kmod reads them too).
-    @Test(.enabled(if: corpus != nil && trees.contains("amd64")))
+    @Test(.enabled(if: trees.contains("amd64"), Comment(rawValue: CorpusTrees.absent("bookworm amd64"))))
     func modlintAgreesWithDepmodOnCompressedModules() throws {
         _ = try Programs.require("zstd")
         try Self.oracle(arch: "amd64", runs: ["intact", "removed", "doctored"], environment: ["ORACLE_COMPRESS": "zst"])

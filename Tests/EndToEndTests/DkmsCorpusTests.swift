@@ -51,7 +51,7 @@ import Testing
         let build: String
     }
 
-    static let cache = ProcessInfo.processInfo.environment["MODLINT_DKMS"].flatMap { $0.isEmpty ? nil : $0 }
+    static let cache = CorpusTrees.dkms
 
     static let expectations: Expectations? = {
         guard let data = FileManager.default.contents(atPath: Fixtures.path("dkms/expected.json")) else { return nil }

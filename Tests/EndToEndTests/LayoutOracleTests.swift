@@ -11,13 +11,9 @@ import Testing
 /// qemu-system-x86_64 and python3; a boot takes about a minute under TCG, and the
 /// script caches the kernel's figures under ~/.cache/modlint/oracle-layout.
 @Suite(.serialized) struct LayoutOracleTests {
-    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
     static let script = Fixtures.packageRoot + "/scripts/oracle-layout"
 
-    static var amd64Tree: String? {
-        guard let corpus, FileManager.default.fileExists(atPath: "\(corpus)/amd64/MANIFEST") else { return nil }
-        return "\(corpus)/amd64"
-    }
+    static var amd64Tree: String? { CorpusTrees.bookworm("amd64")?.folder }
 
     /// One line of the oracle's OUT.tsv: `name<TAB>coresize<TAB>initsize` (`-` when unknown).
     struct KernelFigures: Equatable {

@@ -99,7 +99,7 @@ import Testing
 /// MODLINT_DKMS names the cache where scripts/dkms-corpus unpacked the headers (scripts/test
 /// sets it); the dkms stages also need Debian's dkms package. About 15 s.
 @Suite(.serialized) struct DkmsOracleTests {
-    static let cache = ProcessInfo.processInfo.environment["MODLINT_DKMS"].flatMap { $0.isEmpty ? nil : $0 }
+    static let cache = CorpusTrees.dkms
     static var headers: Bool {
         guard let cache else { return false }
         return FileManager.default.fileExists(atPath: cache + "/headers/.modlint-unpacked")

@@ -1,13 +1,18 @@
 import Foundation
 
-/// The real Debian module trees the corpus tiers read, unpacked by scripts/fetch-corpus:
-/// `MODLINT_CORPUS/<arch>` for Debian 12 (6.1), `MODLINT_SUITES/<suite>-<arch>` for the newer
-/// suites (trixie's 6.12, sid's 7.x). scripts/test fetches them and sets both; a test over a
-/// tree that is absent is skipped, saying so.
+/// The real inputs the corpus tiers read, one place for every test that needs them:
+/// `MODLINT_CORPUS/<arch>` for Debian 12 (6.1) and `MODLINT_SUITES/<suite>-<arch>` for the newer
+/// suites (trixie's 6.12, sid's 7.x), unpacked by scripts/fetch-corpus; `MODLINT_DKMS`, where
+/// scripts/dkms-corpus builds the DKMS packages; `MODLINT_DEBUG_CORPUS`, a tree of modules
+/// with DWARF (Debian's -dbg package unpacked). scripts/test sets the first three. A test over
+/// something absent is skipped with `.enabled(if:_:)`, saying what is missing, never passed by
+/// returning early.
 public enum CorpusTrees {
     /// One unpacked tree, as its MANIFEST describes it.
     public struct Tree: Sendable {
         public let name: String
+        /// The folder the tree was unpacked into (holding its MANIFEST).
+        public let folder: String
         public let modulesDirectory: String
         public let moduleSymvers: String?
         public let config: String?
@@ -15,6 +20,20 @@ public enum CorpusTrees {
 
     public static let corpus = directory("MODLINT_CORPUS")
     public static let suites = directory("MODLINT_SUITES")
+    public static let dkms = directory("MODLINT_DKMS")
+    public static let debugCorpus = directory("MODLINT_DEBUG_CORPUS")
+
+    /// The architectures of the Debian 12 trees present under `MODLINT_CORPUS`, sorted.
+    public static var bookwormArches: [String] {
+        guard let corpus else { return [] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []
+        return names.sorted().filter { FileManager.default.fileExists(atPath: "\(corpus)/\($0)/MANIFEST") }
+    }
+
+    /// Why a test needing the environment variable `variable` is skipped.
+    public static func unset(_ variable: String, _ what: String) -> String {
+        "\(variable) is not set: \(what)"
+    }
 
     static func directory(_ variable: String) -> String? {
         ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
@@ -32,7 +51,9 @@ public enum CorpusTrees {
 
     /// Why a test over `name` is skipped, for `.enabled(if:_:)`.
     public static func absent(_ name: String) -> String {
-        "the Debian \(name) tree is not fetched (scripts/test fetches it into MODLINT_SUITES; see MODLINT_CORPUS_SUITES)"
+        name.hasPrefix("bookworm")
+            ? "the Debian \(name) tree is not fetched (scripts/test fetches it into MODLINT_CORPUS; see MODLINT_CORPUS_ARCHES)"
+            : "the Debian \(name) tree is not fetched (scripts/test fetches it into MODLINT_SUITES; see MODLINT_CORPUS_SUITES)"
     }
 
     /// The tree in `folder`, from its MANIFEST: `key=path`, possibly followed by a remark in
@@ -47,7 +68,7 @@ public enum CorpusTrees {
             return FileManager.default.fileExists(atPath: path) ? path : nil
         }
         guard let modules = value("modules_dir") else { return nil }
-        return Tree(name: name, modulesDirectory: modules, moduleSymvers: value("module_symvers"), config: value("config"))
+        return Tree(name: name, folder: folder, modulesDirectory: modules, moduleSymvers: value("module_symvers"), config: value("config"))
     }
 
     /// Every module file under `root` (`.ko`, and `.ko.xz`, `.ko.zst`, `.ko.gz`), sorted.

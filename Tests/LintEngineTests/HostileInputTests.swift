@@ -291,18 +291,13 @@ import Testing
 
     /// Real modules from Debian's trees (`MODLINT_CORPUS`): four small ones of each
     /// architecture, mutated the same way and linted among twenty intact ones.
-    @Test func mutantsOfRealModules() throws {
-        guard let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"], !corpus.isEmpty else { return }
-        for arch in ["amd64", "arm64", "armhf", "i386"] {
-            guard let manifest = try? String(contentsOfFile: "\(corpus)/\(arch)/MANIFEST", encoding: .utf8) else { continue }
-            // A path, possibly followed by a remark in parentheses ("Module.symvers (24622 exports)").
-            func value(_ key: String) -> String? {
-                guard let line = manifest.split(separator: "\n").first(where: { $0.hasPrefix(key + "=") }) else { return nil }
-                let text = String(line.dropFirst(key.count + 1))
-                if FileManager.default.fileExists(atPath: text) { return text }
-                return text.components(separatedBy: " (").first
-            }
-            guard let modulesDir = value("modules_dir"), let symvers = value("module_symvers") else { continue }
+    @Test(.enabled(if: !CorpusTrees.bookwormArches.isEmpty,
+                   Comment(rawValue: CorpusTrees.unset("MODLINT_CORPUS", "no Debian 12 tree (scripts/test fetches them)"))))
+    func mutantsOfRealModules() throws {
+        for arch in ["amd64", "arm64", "armhf", "i386"] where CorpusTrees.bookwormArches.contains(arch) {
+            let tree = try #require(CorpusTrees.bookworm(arch), "\(arch): MANIFEST without modules_dir")
+            let modulesDir = tree.modulesDirectory
+            let symvers = try #require(tree.moduleSymvers, "\(arch): MANIFEST without module_symvers")
             let modules = Self.modules(under: modulesDir + "/kernel/net")
             let small = modules.filter { (Self.size(of: $0) ?? .max) < 48 << 10 }
             let victims = stride(from: 0, to: small.count, by: max(1, small.count / 4)).prefix(4).map { small[$0] }

@@ -6,15 +6,8 @@ import Testing
 
 /// Debian's module trees through the layout model: every module is read, and the figures keep
 /// the invariants of the 6.1 loader with STRICT_MODULE_RWX (all four architectures have it).
-/// Runs only when MODLINT_CORPUS names the trees (scripts/test sets it).
+/// Runs over the trees of MODLINT_CORPUS that are there (scripts/test fetches them).
 @Suite struct CorpusFootprintTests {
-    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
-
-    static func modulesDirectory(arch: String) -> String? {
-        guard let corpus, let manifest = try? String(contentsOfFile: "\(corpus)/\(arch)/MANIFEST", encoding: .utf8) else { return nil }
-        return manifest.split(separator: "\n").first { $0.hasPrefix("modules_dir=") }.map { String($0.dropFirst("modules_dir=".count)) }
-    }
-
     static func modules(under root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var found: [String] = []
@@ -24,9 +17,10 @@ import Testing
         return found.sorted()
     }
 
-    @Test(.enabled(if: corpus != nil), arguments: ["amd64", "arm64", "armhf", "i386"])
+    @Test(.enabled(if: !CorpusTrees.bookwormArches.isEmpty, Comment(rawValue: CorpusTrees.unset("MODLINT_CORPUS", "no Debian 12 tree"))),
+          arguments: CorpusTrees.bookwormArches)
     func everyModuleKeepsTheLoadersInvariants(arch: String) throws {
-        guard let root = Self.modulesDirectory(arch: arch) else { return }
+        let root = try #require(CorpusTrees.bookworm(arch)?.modulesDirectory, "\(arch): MANIFEST without modules_dir")
         let paths = Self.modules(under: root)
         #expect(paths.count > 3000, "\(arch): \(paths.count) modules")
         var unreadable: [String] = [], broken: [String] = []

@@ -8,7 +8,7 @@ import Testing
 @Suite struct AliasOracleTests {
     /// `MODLINT_CORPUS`: a directory of module trees (one folder per architecture, as
     /// shared/corpus/fetch-corpus.sh unpacks them) or one tree. Unset: the corpus test is skipped.
-    static let corpus = ProcessInfo.processInfo.environment["MODLINT_CORPUS"]
+    static let corpus = CorpusTrees.corpus
     /// Where a tree's modules lie inside its folder, as the Debian packages unpack: lib/modules
     /// up to Debian 12, usr/lib/modules from Debian 13 on.
     static let modulesInTree = ["root/lib/modules", "root/usr/lib/modules"]
@@ -118,7 +118,7 @@ import Testing
 
     /// `MODLINT_SUITES`: the Debian 13 (6.12) and sid (7.x) trees, one folder per suite and
     /// architecture (`SUITE=trixie|sid shared/corpus/fetch-corpus.sh ARCH DIR/<suite>-<arch>`).
-    static let suites = ProcessInfo.processInfo.environment["MODLINT_SUITES"]
+    static let suites = CorpusTrees.suites
 
     @Test(.enabled(if: suites != nil, "MODLINT_SUITES is not set (the Debian 13 and sid trees)"))
     func suiteAliasesEqualModpostsAliases() throws {

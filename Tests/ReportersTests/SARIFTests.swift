@@ -34,11 +34,20 @@ import Testing
         #expect(driver["version"] as? String == "9.9.9")
         let rules = try #require(driver["rules"] as? [[String: Any]])
         #expect(rules.map { $0["id"] as? String } == Self.rules.map(\.code))
-        let u001 = try #require(rules.first { $0["id"] as? String == "U001" })
-        let description = try #require(Self.rules.first { $0.code == "U001" })
-        #expect((u001["shortDescription"] as? [String: String])?["text"] == description.summary)
-        #expect((u001["help"] as? [String: String])?["text"] == RuleDocumentation.text(description))
-        #expect((u001["defaultConfiguration"] as? [String: String])?["level"] == "error")
+        // The rule metadata, once for every rule (the fixture snapshot leaves the prose out).
+        for (rule, description) in zip(rules, Self.rules) {
+            #expect(rule["name"] as? String == description.name)
+            #expect((rule["shortDescription"] as? [String: String])?["text"] == description.summary, "\(description.code)")
+            #expect((rule["fullDescription"] as? [String: String])?["text"] == description.rationale, "\(description.code)")
+            #expect((rule["help"] as? [String: String]) == ["text": RuleDocumentation.text(description),
+                                                            "markdown": RuleDocumentation.markdown(description)], "\(description.code)")
+            #expect((rule["defaultConfiguration"] as? [String: String])?["level"] == description.defaultSeverity.rawValue)
+            let properties = rule["properties"] as? [String: Any]
+            #expect(properties?["tags"] as? [String] == ["kernel-module"])
+            #expect(properties?["kernelVersions"] as? String == description.kernelVersions)
+            #expect(Set(rule.keys) == ["id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration", "properties"])
+        }
+        #expect((rules.first { $0["id"] as? String == "U001" }?["defaultConfiguration"] as? [String: String])?["level"] == "error")
     }
 
     @Test func resultsPointAtTheModuleFileAndTheirRule() throws {

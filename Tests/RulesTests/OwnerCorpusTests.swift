@@ -7,9 +7,9 @@ import Testing
 /// linux-image-<version>-dbg unpacked: `usr/lib/debug/lib/modules/<version>`), named by
 /// MODLINT_DEBUG_CORPUS. Skipped when it is not set, as in CI.
 @Suite struct OwnerCorpusTests {
-    static let corpus = ProcessInfo.processInfo.environment["MODLINT_DEBUG_CORPUS"]
+    static let corpus = CorpusTrees.debugCorpus
 
-    @Test(.enabled(if: corpus != nil))
+    @Test(.enabled(if: corpus != nil, Comment(rawValue: CorpusTrees.unset("MODLINT_DEBUG_CORPUS", "no tree of modules with DWARF"))))
     func everyModuleHasReadableDebugInfoAndEveryFindingALocation() throws {
         let result = try Fixtures.lint([try #require(Self.corpus)], symbols: nil, select: ["O"])
         #expect(result.modules > 0)

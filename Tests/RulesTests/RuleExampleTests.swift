@@ -17,6 +17,16 @@ import Testing
         let result = try Fixtures.lint(paths, symbols: example.symbols.map(Fixtures.path), select: [code],
                                        strictSections: example.strictSections, kernelVersion: example.kernelVersion,
                                        sizeBudget: example.sizeBudget)
+        // Every file of the example was there and read as a module: a missing or unreadable
+        // fixture is an E001 the code filter below would drop, and a clean example would pass.
+        for path in paths + [example.symbols.map(Fixtures.path)].compactMap({ $0 }) {
+            #expect(FileManager.default.fileExists(atPath: path), "\(code): example file \(path) is missing")
+        }
+        #expect(result.files == paths.count, "\(code) on \(example.fixture): \(result.files) of \(paths.count) example files found")
+        if code != "E001" {
+            #expect(result.modules == paths.count, "\(code) on \(example.fixture): \(result.modules) of \(paths.count) example files read")
+            #expect(result.diagnostics.filter { $0.code == "E001" }.map(\.message) == [])
+        }
         let found = result.diagnostics
             .filter { $0.code == code && $0.path == Fixtures.path(example.fixture) }
             .map(\.subject).sorted()
