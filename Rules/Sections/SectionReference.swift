@@ -27,11 +27,11 @@ struct SectionReference: Sendable, Hashable {
 
     /// `fx_normal_function+0xa`, or `.text+0x4a` without a symbol.
     var fromDescription: String {
-        "\(fromSymbol ?? fromSection)+0x\(String(fromOffset, radix: 16))"
+        "\(fromSymbol ?? fromSection)+\(Hex.offset(fromOffset))"
     }
 
     var toDescription: String {
-        toSymbol ?? "\(toSection)+0x\(String(toAddress, radix: 16))"
+        toSymbol ?? "\(toSection)+\(Hex.offset(toAddress))"
     }
 
     /// Every relocation from a section of class `from` to one of class `to` under the

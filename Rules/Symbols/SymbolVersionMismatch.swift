@@ -46,7 +46,7 @@ public struct SymbolVersionMismatch: Rule {
             guard let provider, let crc = provider.crc, UInt64(crc) != recorded else { return nil }
             return context.importDiagnostic(
                 Self.description,
-                "disagrees about version of symbol \(name): the module was built against CRC \(hex(recorded)), \(provider.ownerDescription) exports it with CRC \(hex(UInt64(crc)))",
+                "disagrees about version of symbol \(name): the module was built against CRC \(Hex.crc(recorded)), \(provider.ownerDescription) exports it with CRC \(Hex.crc(UInt64(crc)))",
                 symbol: name, section: versions.section)
         }
         var found: [Diagnostic] = []
@@ -91,9 +91,4 @@ struct VersionTable: Sendable {
             return VersionTable(crcOf: crcOf, isExtended: context.module.extendedVersions != nil)
         }
     }
-}
-
-func hex(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
 }

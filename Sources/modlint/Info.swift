@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModuleObject
+import Rules
 
 /// `modlint info MODULE`: what modlint reads from one module, device tables first.
 struct Info: ParsableCommand {
@@ -109,7 +110,7 @@ struct InfoReport: Encodable {
             let patterns = export.onlyForModules
             return Export(name: export.name, gplOnly: export.isGPLOnly, namespace: export.namespace,
                           onlyForModules: patterns.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
-                          crc: export.crc.map { "0x" + String(repeating: "0", count: 8 - String($0, radix: 16).count) + String($0, radix: 16) },
+                          crc: export.crc.map { Hex.crc(UInt64($0)) },
                           flags: export.flags)
         }
         versions = module.versions.count
@@ -148,7 +149,7 @@ struct InfoReport: Encodable {
         out += "  device tables: \(deviceTables.count)\n"
         for table in deviceTables {
             let shape = table.structName.map { "struct \($0), \(table.entrySize ?? 0) bytes" } ?? "type unknown to file2alias"
-            out += "\n  \(table.type) \(table.variable) (\(shape); \(table.size) bytes at \(table.section)+0x\(String(table.offset, radix: 16))): \(table.status)\n"
+            out += "\n  \(table.type) \(table.variable) (\(shape); \(table.size) bytes at \(table.section)+\(Hex.offset(table.offset))): \(table.status)\n"
             out += "    symbol \(table.symbol) (\(table.naming) naming)\n"
             for entry in table.entries {
                 // Members that are zero say nothing: most entries set two or three of them.
