@@ -64,17 +64,14 @@ public struct DeviceTableNotExported: DebugInfoRule {
     static let idStructs: [String: String] = Dictionary(
         DeviceIDType.all.map { ($0.structName, $0.type) }, uniquingKeysWith: { first, _ in first })
 
-    /// An id-table pointer inside a structure, possibly in an embedded one (`driver.of_match_table`).
-    struct Slot: Hashable {
-        let path: String
-        let offset: UInt64
-        let idStruct: String
-    }
+    /// An id-table pointer inside a structure, possibly in an embedded one
+    /// (`driver.of_match_table`); `found` is the id structure it points at.
+    typealias Slot = StructWalk<String>.Slot
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         guard let debugInfo = context.debugInfo else { return [] }
         let module = context.module
-        var slotCache: [String: [Slot]] = [:]
+        var walk = Self.tableWalk(debugInfo)
         var pointers: DataPointers?
         var locator: SymbolLocator?
         var reported: Set<String> = []
@@ -88,7 +85,7 @@ public struct DeviceTableNotExported: DebugInfoRule {
         let exportsFirmwareTable = module.deviceTables.contains { $0.type == "of" || $0.type == "acpi" }
         var contents = ObjectContents(module)
         for object in TypedObject.all(in: module, debugInfo: debugInfo) where !Self.exemptStructs.contains(object.structName) {
-            let slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
+            let slots = walk.slots(in: object.structName)
             guard !slots.isEmpty, let size = debugInfo.structs[object.structName]?.size, size > 0 else { continue }
             let count: UInt64
             if object.variable.isArray {
@@ -107,7 +104,7 @@ public struct DeviceTableNotExported: DebugInfoRule {
                     if locator == nil { locator = SymbolLocator(module: module) }
                     guard let table = locator!.symbol(containing: target.offset, inSection: target.section),
                           table.value == target.offset, reported.insert(table.name).inserted else { continue }
-                    let type = Self.idStructs[slot.idStruct] ?? slot.idStruct
+                    let type = Self.idStructs[slot.found] ?? slot.found
                     if Self.firmwareDescribed.contains(type) && exportsFirmwareTable { continue }
                     if let bytes = contents.bytes(section: target.section, offset: table.value, count: table.size) {
                         let decoded = DeviceTable.decoding(
@@ -119,7 +116,7 @@ public struct DeviceTableNotExported: DebugInfoRule {
                     let holder = object.variable.isArray ? "\(object.symbol.name)[\(element)]" : object.symbol.name
                     found.append(context.diagnostic(
                         Self.description,
-                        "'\(table.name)' (struct \(slot.idStruct)) is the .\(slot.path) of '\(holder)' (struct \(object.structName)) but no MODULE_DEVICE_TABLE(\(type), \(table.name)) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
+                        "'\(table.name)' (struct \(slot.found)) is the .\(slot.path) of '\(holder)' (struct \(object.structName)) but no MODULE_DEVICE_TABLE(\(type), \(table.name)) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
                         symbol: table.name,
                         place: ObjectPlace(section: module.sections[target.section].name, address: target.offset, symbol: table.name),
                         location: debugInfo.declaration(of: table.name) ?? object.variable.location))
@@ -163,29 +160,15 @@ public struct DeviceTableNotExported: DebugInfoRule {
         return true
     }
 
-    /// Id-table pointers of `structName` and of the structures embedded in it (not pointed
-    /// to), three levels deep.
-    static func slots(in structName: String, debugInfo: DebugInfo, cache: inout [String: [Slot]], depth: Int = 0) -> [Slot] {
-        if let cached = cache[structName] { return cached }
-        guard let layout = debugInfo.structs[structName] else { return [] }
-        var result: [Slot] = []
-        for member in layout.members {
-            guard let name = member.name, let offset = member.offset else { continue }
-            if tableMembers.contains(name), let pointee = pointee(of: member.typeName), idStructs[pointee] != nil {
-                result.append(Slot(path: name, offset: offset, idStruct: pointee))
-            } else if depth < 3, member.typeName.hasPrefix("struct "), !member.typeName.contains("*"),
-                      !member.typeName.contains("[") {
-                let inner = String(member.typeName.dropFirst("struct ".count))
-                guard inner != structName else { continue }
-                for slot in slots(in: inner, debugInfo: debugInfo, cache: &cache, depth: depth + 1) {
-                    let (sum, overflow) = offset.addingReportingOverflow(slot.offset)
-                    guard !overflow else { continue }
-                    result.append(Slot(path: name + "." + slot.path, offset: sum, idStruct: slot.idStruct))
-                }
-            }
+    /// The walk for id-table pointers: members named like one (`tableMembers`) that point at
+    /// an id structure file2alias knows, in a structure and the ones embedded in it, three
+    /// levels deep; `found` is the id structure.
+    static func tableWalk(_ debugInfo: DebugInfo) -> StructWalk<String> {
+        StructWalk(debugInfo: debugInfo) { member, _, _ in
+            guard let name = member.name, tableMembers.contains(name), let pointee = pointee(of: member.typeName),
+                  idStructs[pointee] != nil else { return nil }
+            return pointee
         }
-        cache[structName] = result
-        return result
     }
 
     /// `const struct pci_device_id *` → `pci_device_id`; nil for anything but a pointer to a struct.

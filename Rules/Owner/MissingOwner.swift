@@ -54,18 +54,14 @@ public struct MissingOwner: DebugInfoRule {
     public init() {}
 
     /// An owner field inside a structure, possibly in an embedded one
-    /// (`shash_alg.halg.base.cra_module`).
-    struct Slot: Hashable {
-        let path: String
-        let offset: UInt64
-        let ownerStruct: String
-    }
+    /// (`shash_alg.halg.base.cra_module`); `found` is the structure whose field it is.
+    typealias Slot = StructWalk<String>.Slot
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         guard let debugInfo = context.debugInfo else { return [] }
         let module = context.module
         let stored = ThisModuleReferences(module)
-        var slotCache: [String: [Slot]] = [:]
+        var walk = Self.ownerWalk(debugInfo)
         var found: [Diagnostic] = []
         let objects = TypedObject.all(in: module, debugInfo: debugInfo)
         let pinned = Self.pinnedThroughHolders(objects, module: module, debugInfo: debugInfo, stored: stored)
@@ -78,7 +74,7 @@ public struct MissingOwner: DebugInfoRule {
             if exempt[object.structName] != nil { continue }
             if object.structName == "file_operations" && cdevOwned.contains(object.symbol.name) { continue }
             if pinned.contains(DataPlace(section: object.section.index, offset: object.symbol.value)) { continue }
-            let slots = Self.slots(in: object.structName, debugInfo: debugInfo, cache: &slotCache)
+            let slots = walk.slots(in: object.structName)
             guard !slots.isEmpty, let size = debugInfo.structs[object.structName]?.size, size > 0 else { continue }
             let count: UInt64
             if object.variable.isArray {
@@ -108,7 +104,7 @@ public struct MissingOwner: DebugInfoRule {
             guard let first = unset.first else { continue }
             let fields = Array(Set(unset.map(\.slot.path))).sorted()
             let fieldText = fields.map { "." + $0 }.joined(separator: ", ")
-            let inner = first.slot.ownerStruct == object.structName || fields.count > 1 ? "" : " (struct \(first.slot.ownerStruct))"
+            let inner = first.slot.found == object.structName || fields.count > 1 ? "" : " (struct \(first.slot.found))"
             let message: String
             if object.variable.isArray {
                 let numbers = Array(Set(unset.map(\.element))).sorted()
@@ -313,32 +309,16 @@ public struct MissingOwner: DebugInfoRule {
         return result
     }
 
-    /// Owner fields of `structName` and of the structures embedded in it (not pointed to),
-    /// three levels deep. A `cdev` is only checked as an object of its own: embedded in a
+    /// The walk for owner fields: a structure's own owner member (`OwnerFields.required`), then
+    /// those of the structures embedded in it, three levels deep; `found` is the structure
+    /// whose member it is. A `cdev` is only checked as an object of its own: embedded in a
     /// driver's state it is set up at run time by cdev_init.
-    static func slots(in structName: String, debugInfo: DebugInfo, cache: inout [String: [Slot]], depth: Int = 0) -> [Slot] {
-        if let cached = cache[structName] { return cached }
-        guard let layout = debugInfo.structs[structName] else { return [] }
-        var result: [Slot] = []
-        if let field = OwnerFields.required[structName], let member = layout.member(named: field),
-           member.typeName == OwnerFields.ownerType, let offset = member.offset {
-            result.append(Slot(path: field, offset: offset, ownerStruct: structName))
+    static func ownerWalk(_ debugInfo: DebugInfo) -> StructWalk<String> {
+        StructWalk(debugInfo: debugInfo, skipping: ["cdev"]) { member, structName, layout in
+            guard let field = OwnerFields.required[structName], member.name == field,
+                  layout.member(named: field) == member, member.typeName == OwnerFields.ownerType else { return nil }
+            return structName
         }
-        if depth < 3 {
-            for member in layout.members {
-                guard let name = member.name, let offset = member.offset, member.typeName.hasPrefix("struct "),
-                      !member.typeName.contains("*"), !member.typeName.contains("[") else { continue }
-                let inner = String(member.typeName.dropFirst("struct ".count))
-                guard inner != structName, inner != "cdev" else { continue }
-                for slot in slots(in: inner, debugInfo: debugInfo, cache: &cache, depth: depth + 1) {
-                    let (sum, overflow) = offset.addingReportingOverflow(slot.offset)
-                    guard !overflow else { continue }
-                    result.append(Slot(path: name + "." + slot.path, offset: sum, ownerStruct: slot.ownerStruct))
-                }
-            }
-        }
-        cache[structName] = result
-        return result
     }
 
     public func unchecked(_ modules: [UncheckedModule]) -> Notice? {
