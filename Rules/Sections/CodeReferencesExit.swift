@@ -1,7 +1,7 @@
 import LintEngine
 
 /// X001: code outside the exit sections calls or references `__exit` code.
-public struct CodeReferencesExit: Rule {
+public struct CodeReferencesExit: ConfigurableRule {
     public static let description = RuleDescription(
         code: "X001", name: "code-references-exit", defaultSeverity: .error,
         summary: "Text outside .exit.* references a function or object in .exit.*.",
@@ -19,10 +19,13 @@ public struct CodeReferencesExit: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
         ])
 
-    public init() {}
+    /// `strict-sections`.
+    public let options: SectionOptions
+
+    public init(options: SectionOptions) { self.options = options }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        SectionReference.scan(context, from: .text, to: [.exitSection]).map {
+        SectionReference.scan(context, options: options, from: .text, to: [.exitSection]).map {
             $0.diagnostic(Self.description, in: context, why: SectionReference.discardedWhenBuiltIn)
         }
     }

@@ -2,7 +2,7 @@ import LintEngine
 import ModuleObject
 
 /// X002: data (typically a driver structure's `.remove`) points at `__exit` code.
-public struct DataReferencesExit: Rule {
+public struct DataReferencesExit: ConfigurableRule {
     public static let description = RuleDescription(
         code: "X002", name: "data-references-exit", defaultSeverity: .warning,
         summary: "Data in .data references a function or object in .exit.* (e.g. .remove marked __exit); with strict-sections also constant data.",
@@ -28,18 +28,21 @@ public struct DataReferencesExit: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_initref.ko", expected: []),
             // .rodata is a source only in the strict mode.
-            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", strictSections: true,
+            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", options: [SectionOptions(strict: true)],
                         expected: ["fx_const_table_exit -> fx_const_stop"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", expected: []),
         ])
 
-    public init() {}
+    /// `strict-sections`.
+    public let options: SectionOptions
+
+    public init(options: SectionOptions) { self.options = options }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         // modpost exempted structures named *driver until 6.10 (W=1 only from 6.7).
         let exemptedByModpost = context.profile.isBefore(KernelVersion(6, 10))
         var probedOnce: Set<String>?
-        return SectionReference.scan(context, from: .data, to: [.exitSection]).compactMap { reference in
+        return SectionReference.scan(context, options: options, from: .data, to: [.exitSection]).compactMap { reference in
             if let from = reference.fromSymbol {
                 if probedOnce == nil { probedOnce = Self.registeredOnlyByProbe(context.module) }
                 if probedOnce!.contains(from) { return nil }

@@ -1,7 +1,7 @@
 import LintEngine
 
 /// X005: EXPORT_SYMBOL of an `__init` or `__exit` symbol.
-public struct ExportedInitOrExit: Rule {
+public struct ExportedInitOrExit: ConfigurableRule {
     public static let description = RuleDescription(
         code: "X005", name: "exported-init-or-exit", defaultSeverity: .warning,
         summary: "EXPORT_SYMBOL of a symbol in .init.* or .exit.*.",
@@ -19,10 +19,13 @@ public struct ExportedInitOrExit: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
         ])
 
-    public init() {}
+    /// `strict-sections`.
+    public let options: SectionOptions
+
+    public init(options: SectionOptions) { self.options = options }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        SectionReference.scan(context, from: .export, to: [.initSection, .exitSection]).map { reference in
+        SectionReference.scan(context, options: options, from: .export, to: [.initSection, .exitSection]).map { reference in
             let exported = reference.toDescription
             return context.diagnostic(
                 Self.description,

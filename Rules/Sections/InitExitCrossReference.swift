@@ -1,7 +1,7 @@
 import LintEngine
 
 /// X004: `__init` code references `__exit` code, or the other way round.
-public struct InitExitCrossReference: Rule {
+public struct InitExitCrossReference: ConfigurableRule {
     public static let description = RuleDescription(
         code: "X004", name: "init-exit-cross-reference", defaultSeverity: .warning,
         summary: "An .init.* section references .exit.*, or an .exit.* section references .init.*.",
@@ -21,12 +21,15 @@ public struct InitExitCrossReference: Rule {
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: []),
         ])
 
-    public init() {}
+    /// `strict-sections`.
+    public let options: SectionOptions
+
+    public init(options: SectionOptions) { self.options = options }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        SectionReference.scan(context, from: .initSection, to: [.exitSection]).map {
+        SectionReference.scan(context, options: options, from: .initSection, to: [.exitSection]).map {
             $0.diagnostic(Self.description, in: context, why: SectionReference.discardedWhenBuiltIn)
-        } + SectionReference.scan(context, from: .exitSection, to: [.initSection]).map {
+        } + SectionReference.scan(context, options: options, from: .exitSection, to: [.initSection]).map {
             $0.diagnostic(Self.description, in: context, why: "which was freed when the module's init finished")
         }
     }

@@ -1,7 +1,7 @@
 import LintEngine
 
 /// X003: code or data that stays after init references `__init` code or data.
-public struct ReferencesInit: Rule {
+public struct ReferencesInit: ConfigurableRule {
     public static let description = RuleDescription(
         code: "X003", name: "references-init", defaultSeverity: .warning,
         summary: "Core text or data (or a PCI fixup) references .init.*, which is freed after init.",
@@ -23,17 +23,20 @@ public struct ReferencesInit: Rule {
             RuleExample(fixture: "linux-6.1-s390x/fx_initref.ko",
                         expected: ["fx_holder -> fx_setup_data", "fx_text_calls_init -> fx_setup_once"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_clean.ko", expected: []),
-            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", strictSections: true,
+            RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", options: [SectionOptions(strict: true)],
                         expected: ["fx_const_table_init -> fx_const_start"]),
             RuleExample(fixture: "linux-6.1-amd64/fx_rodataref.ko", expected: []),
             RuleExample(fixture: "linux-6.1-amd64/fx_exitref.ko", expected: []),
         ])
 
-    public init() {}
+    /// `strict-sections`.
+    public let options: SectionOptions
+
+    public init(options: SectionOptions) { self.options = options }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
         [SectionClass.text, .data, .pciFixup].flatMap { from in
-            SectionReference.scan(context, from: from, to: [.initSection]).map {
+            SectionReference.scan(context, options: options, from: from, to: [.initSection]).map {
                 $0.diagnostic(Self.description, in: context, why: SectionReference.freedAfterInit)
             }
         }

@@ -52,9 +52,9 @@ struct SectionTable: Sendable {
         initData: [".init.setup", ".init.rodata", ".init.data"],
         dataFromSymbolSuffixes: ["_ops", "_probe", "_console"])
 
-    static func forContext(_ context: ModuleContext) -> SectionTable {
+    static func forContext(_ context: ModuleContext, options: SectionOptions) -> SectionTable {
         let table = context.profile.isBefore(KernelVersion(6, 7)) ? before6_7 : since6_7
-        return context.strictSections ? table.strict : table
+        return options.strict ? table.strict : table
     }
 
     /// The stricter mode: constant and other data sections are sources too. A reference from

@@ -40,12 +40,21 @@ struct SectionReference: Sendable, Hashable {
     /// branch relocations in code; the named target is the function or object holding that
     /// address (modpost looks the addend up without the bias and can name the function before
     /// the real target).
-    static func scan(_ context: ModuleContext, from: SectionClass, to: Set<SectionClass>) -> [SectionReference] {
-        let table = SectionTable.forContext(context)
-        return context.shared(ClassifiedReferences.self) { ClassifiedReferences(context, table: table) }.all.compactMap { entry in
+    static func scan(_ context: ModuleContext, options: SectionOptions, from: SectionClass, to: Set<SectionClass>) -> [SectionReference] {
+        let table = SectionTable.forContext(context, options: options)
+        // Shared by the rules of one strictness (all of a run's section rules have the same).
+        let classified = options.strict
+            ? context.shared(StrictReferences.self) { StrictReferences(references: ClassifiedReferences(context, table: table)) }.references
+            : context.shared(ClassifiedReferences.self) { ClassifiedReferences(context, table: table) }
+        return classified.all.compactMap { entry in
             guard entry.from == from, to.contains(entry.to), !table.allows(entry.reference, from: from, to: entry.to) else { return nil }
             return entry.reference
         }
+    }
+
+    /// `ClassifiedReferences` under the strict table, shared apart from the default ones.
+    struct StrictReferences: Sendable {
+        let references: ClassifiedReferences
     }
 
     /// Every reference of the module from a classified section into an init or exit section:

@@ -3,7 +3,7 @@ import ModuleLayout
 import ModuleObject
 
 /// Z002: the module takes more core or init memory than the configured budget.
-public struct SizeBudgetExceeded: Rule {
+public struct SizeBudgetExceeded: ConfigurableRule {
     public static let description = RuleDescription(
         code: "Z002", name: "size-budget",
         defaultSeverity: .warning,
@@ -21,16 +21,19 @@ public struct SizeBudgetExceeded: Rule {
             """,
         kernelVersions: "all",
         examples: [
-            RuleExample(fixture: "linux-6.1-amd64/fx_size_large.ko", sizeBudget: SizeBudget(core: 12288, initSize: 8192),
+            RuleExample(fixture: "linux-6.1-amd64/fx_size_large.ko", options: [SizeBudget(core: 12288, initSize: 8192)],
                         expected: ["core", "init"]),
-            RuleExample(fixture: "linux-6.1-amd64/fx_size_small.ko", sizeBudget: SizeBudget(core: 16384, initSize: 12288),
+            RuleExample(fixture: "linux-6.1-amd64/fx_size_small.ko", options: [SizeBudget(core: 16384, initSize: 12288)],
                         expected: []),
         ])
 
-    public init() {}
+    /// `size-budget`; no budget, no finding.
+    public let options: SizeBudget
+
+    public init(options: SizeBudget) { self.options = options }
 
     public func check(_ context: ModuleContext) -> [Diagnostic] {
-        let budget = context.sizeBudget
+        let budget = options
         guard !budget.isEmpty else { return [] }
         let f = context.footprint
         var found: [Diagnostic] = []

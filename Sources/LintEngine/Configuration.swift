@@ -3,19 +3,6 @@ import Glibc
 #endif
 import ModuleLayout
 
-/// Z002's limits: the most core and init memory a module may take (bytes, as allocated).
-public struct SizeBudget: Sendable, Hashable {
-    public var core: UInt64?
-    public var initSize: UInt64?
-
-    public init(core: UInt64? = nil, initSize: UInt64? = nil) {
-        self.core = core
-        self.initSize = initSize
-    }
-
-    public var isEmpty: Bool { core == nil && initSize == nil }
-}
-
 /// Rule codes that apply to findings whose module (name or path) or symbol matches a glob.
 public struct PatternIgnore: Sendable, Hashable {
     public let pattern: String
@@ -49,16 +36,13 @@ public struct Configuration: Sendable, Hashable {
     public var perModuleIgnores: [PatternIgnore]
     /// Codes not reported for findings whose symbol or referenced symbol matches.
     public var perSymbolIgnores: [PatternIgnore]
-    /// Section rules also treat `.rodata`, `.data.rel.ro` and every `.data.*` section as places
-    /// references come from, which modpost does not.
-    public var strictSections: Bool
     /// The file this was read from, if any.
     public var source: String?
     /// A module that a debug-info rule could not check (no or unreadable DWARF) is an error,
     /// not a note.
     public var requireDebugInfo: Bool
-    /// Z002's budgets.
-    public var sizeBudget: SizeBudget
+    /// The rules' own options (`RuleOptions`), by type: each rule of the run gets its own.
+    public var options: RuleOptionValues
     /// The target's loader, where it differs from the architecture's Debian defaults.
     public var loader: LoaderOverrides
     /// Paths of findings under this directory are reported relative to it (the command
@@ -77,11 +61,24 @@ public struct Configuration: Sendable, Hashable {
         self.severity = severity
         self.perModuleIgnores = perModuleIgnores
         self.perSymbolIgnores = perSymbolIgnores
-        self.strictSections = strictSections
+        self.options = RuleOptionValues()
         self.source = source
         self.requireDebugInfo = requireDebugInfo
-        self.sizeBudget = sizeBudget
         self.loader = loader
+        self.strictSections = strictSections
+        self.sizeBudget = sizeBudget
+    }
+
+    /// `strict-sections`: the section rules' `SectionOptions.strict`.
+    public var strictSections: Bool {
+        get { options[SectionOptions.self].strict }
+        set { options[SectionOptions.self].strict = newValue }
+    }
+
+    /// `size-budget`: Z002's options.
+    public var sizeBudget: SizeBudget {
+        get { options[SizeBudget.self] }
+        set { options[SizeBudget.self] = newValue }
     }
 
     /// E001 is never switched off: a file that could not be read must not vanish from a report.

@@ -59,7 +59,8 @@ public struct Linter: Sendable {
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,
                 mode: RunMode = .modules, moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
         self.moduleTimeout = moduleTimeout
-        self.rules = rules
+        // Each rule with its own options (`RuleOptions`), once for the run.
+        self.rules = rules.configured(configuration.options)
         self.mode = mode
         kernelSource = Deferred(kernel)
         self.configuration = configuration
@@ -75,7 +76,8 @@ public struct Linter: Sendable {
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, target: TargetKernel = .unknown,
                 mode: RunMode = .modules, moduleTimeout: Duration? = Linter.defaultModuleTimeout) {
         self.moduleTimeout = moduleTimeout
-        self.rules = rules
+        // Each rule with its own options (`RuleOptions`), once for the run.
+        self.rules = rules.configured(configuration.options)
         self.mode = mode
         let source = Deferred<KernelSymbolIndex>()
         DispatchQueue.global().async { source.fulfil(loadingKernel()) }
@@ -110,7 +112,6 @@ public struct Linter: Sendable {
         let runRules = enabled.filter { type(of: $0).scope == .run }
         let aliasRules = enabled.filter { type(of: $0).scope == .runAliases }
         let debugRules = enabled.compactMap { $0 as? any DebugInfoRule }
-        let strictSections = configuration.strictSections
         // What the `.module` rules may see of the run: nothing, neither the other modules nor
         // the kernel's symbol table (which may still be loading); resolving is for `.run` rules.
         let nothing = SymbolResolver(kernel: .empty, run: RunExports(modules: []))
@@ -130,9 +131,7 @@ public struct Linter: Sendable {
                 return .failure(.corrupt("\(error)"))
             }
             let context = ModuleContext(module: module, resolver: nothing, target: target,
-                                        profile: KernelProfile.of(module, forced: forcedVersion),
-                                        strictSections: strictSections,
-                                        sizeBudget: configuration.sizeBudget, loader: configuration.loader)
+                                        profile: KernelProfile.of(module, forced: forcedVersion), loader: configuration.loader)
             let found = Linter.check(context, with: moduleRules)
             return .success(ModuleFindings(module: module.retainingRunFacts(), diagnostics: found,
                                            unchecked: UncheckedModule(module, debugInfo: context.debugInfoCache.state)))
@@ -182,9 +181,7 @@ public struct Linter: Sendable {
             guard let module = held.use(task % moduleCount), !rules.isEmpty else { return [] }
             let context = ModuleContext(module: module, resolver: resolver.value,
                                         aliases: task < moduleCount ? .empty : aliases.value, target: target,
-                                        profile: KernelProfile.of(module, forced: forcedVersion),
-                                        strictSections: strictSections,
-                                        sizeBudget: configuration.sizeBudget, loader: configuration.loader)
+                                        profile: KernelProfile.of(module, forced: forcedVersion), loader: configuration.loader)
             return Linter.check(context, with: rules)
         }
         // The run facts are tens of thousands of small objects: they are freed off this

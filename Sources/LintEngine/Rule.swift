@@ -18,20 +18,16 @@ public struct RuleExample: Sendable, Hashable {
     /// What the rule reports on the fixture: the `symbol` of each diagnostic (for reference
     /// rules, `symbol -> targetSymbol`), sorted. Empty: the fixture must not trigger the rule.
     public let expected: [String]
-    /// Run with `strict-sections: true`.
-    public let strictSections: Bool
-    /// Run with these size budgets (Z002).
-    public let sizeBudget: SizeBudget
+    /// Rule options the run sets (`SectionOptions(strict: true)`, a `SizeBudget`).
+    public let options: RuleOptionValues
 
     public init(fixture: String, alongside: [String] = [], symbols: String? = nil, kernelVersion: String? = nil,
-                strictSections: Bool = false, sizeBudget: SizeBudget = SizeBudget(),
-                expected: [String]) {
+                options: [any RuleOptions] = [], expected: [String]) {
         self.fixture = fixture
         self.alongside = alongside
         self.symbols = symbols
         self.kernelVersion = kernelVersion
-        self.strictSections = strictSections
-        self.sizeBudget = sizeBudget
+        self.options = RuleOptionValues(options)
         self.expected = expected
     }
 
@@ -113,12 +109,8 @@ public struct ModuleContext: Sendable {
     public let target: TargetKernel
     /// The kernel generation the rules assume: the target's release, else the module's vermagic.
     public let profile: KernelProfile
-    /// `strict-sections` of the configuration.
-    public let strictSections: Bool
     /// The aliases every module of the run claims (tree-level fact for D005).
     public let aliases: RunAliases
-    /// Z002's budgets.
-    public let sizeBudget: SizeBudget
     /// The target's loader settings beyond the architecture's defaults (page size, config).
     public let loader: LoaderOverrides
     /// The module's DWARF, read on first use only.
@@ -142,15 +134,12 @@ public struct ModuleContext: Sendable {
     public var resolvedImports: [ResolvedImport] { importCache.value(module: module, resolver: resolver) }
 
     public init(module: ModuleObject, resolver: SymbolResolver, aliases: RunAliases = .empty,
-                target: TargetKernel = .unknown, profile: KernelProfile? = nil, strictSections: Bool = false,
-                sizeBudget: SizeBudget = SizeBudget(), loader: LoaderOverrides = .none) {
+                target: TargetKernel = .unknown, profile: KernelProfile? = nil, loader: LoaderOverrides = .none) {
         self.module = module
         self.resolver = resolver
         self.aliases = aliases
         self.target = target
         self.profile = profile ?? KernelProfile.of(module, forced: nil)
-        self.strictSections = strictSections
-        self.sizeBudget = sizeBudget
         self.loader = loader
         self.debugInfoCache = DebugInfoCache(module: module)
         self.useSites = UseSites(module: module)

@@ -34,13 +34,14 @@ public struct SizeRun: Sendable {
 
     /// The same, on files already discovered (`RunPlan.discover`).
     public func run(files: [String], budgetRule: (any Rule)? = nil) -> Outcome {
-        let loader = self.loader, forced = self.forcedVersion, budget = self.budget
+        let loader = self.loader, forced = self.forcedVersion
+        // The budget rule with this run's budget.
+        let budgetRule = budgetRule.map(RuleOptionValues([budget]).configure)
         let results: [Result<(ModuleFootprint, [Diagnostic]), ModuleError>] = Parallel.map(count: files.count, jobs: jobs) { index in
             do {
                 let module = try ModuleObject.load(path: files[index])
                 let context = ModuleContext(module: module, resolver: SymbolResolver(kernel: .empty, run: RunExports(modules: [])),
-                                            profile: KernelProfile.of(module, forced: forced),
-                                            sizeBudget: budget, loader: loader)
+                                            profile: KernelProfile.of(module, forced: forced), loader: loader)
                 return .success((context.footprint, budgetRule?.check(context) ?? []))
             } catch let error as ModuleError {
                 return .failure(error)

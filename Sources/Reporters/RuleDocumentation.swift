@@ -86,8 +86,7 @@ public enum RuleDocumentation {
         rule.examples.map { example in
             var line = quote + example.fixture + quote
             if !example.alongside.isEmpty { line += " (with \(example.alongside.map { quote + $0 + quote }.joined(separator: ", ")))" }
-            let budget = [example.sizeBudget.core.map { "core \($0)" }, example.sizeBudget.initSize.map { "init \($0)" }].compactMap { $0 }
-            if !budget.isEmpty { line += " (budget: \(budget.joined(separator: ", ")) bytes)" }
+            for note in example.options.exampleNotes { line += " (\(note))" }
             if example.triggers {
                 line += ": reports \(example.expected.map { quote + $0 + quote }.joined(separator: ", "))"
             } else {

@@ -54,10 +54,11 @@ public enum Fixtures {
     }
 
     /// Lints `paths` with every rule (or the `select`ed ones).
-    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, strictSections: Bool = false,
-                            jobs: Int = 2, kernelVersion: String? = nil, sizeBudget: SizeBudget = SizeBudget()) throws -> LintResult {
-        let linter = Linter(rules: Registry.all, kernel: try kernel(symbols),
-                            configuration: Configuration(select: select, strictSections: strictSections, sizeBudget: sizeBudget), jobs: jobs,
+    public static func lint(_ paths: [String], symbols: String?, select: [String]? = nil, options: RuleOptionValues = RuleOptionValues(),
+                            jobs: Int = 2, kernelVersion: String? = nil) throws -> LintResult {
+        var configuration = Configuration(select: select)
+        configuration.options = options
+        let linter = Linter(rules: Registry.all, kernel: try kernel(symbols), configuration: configuration, jobs: jobs,
                             target: kernelVersion.map(TargetKernel.init(argument:)) ?? .unknown)
         return linter.run(paths: paths)
     }

@@ -343,8 +343,8 @@ import Testing
     static func check(mutants: [String: Expectation], intact: [String], symbols: String) throws {
         // A budget no module reaches: Z002 runs the layout model over every mutant that loads.
         let budget = SizeBudget(core: 1 << 40, initSize: 1 << 40)
-        let alone = try Fixtures.lint(intact, symbols: symbols, sizeBudget: budget)
-        let result = try Fixtures.lint(intact + mutants.keys.sorted(), symbols: symbols, sizeBudget: budget)
+        let alone = try Fixtures.lint(intact, symbols: symbols, options: RuleOptionValues([budget]))
+        let result = try Fixtures.lint(intact + mutants.keys.sorted(), symbols: symbols, options: RuleOptionValues([budget]))
         // Exports of a mutant may resolve a symbol for an intact module (U001), or duplicate
         // one of its exports (U006: a mutant of fx_dup still exports fx_exported_plain); the
         // owner rules' note on the modules they could not check lists the whole run. Compare

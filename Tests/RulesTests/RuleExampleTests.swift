@@ -15,8 +15,7 @@ import Testing
         let (code, example) = Self.cases[index]
         let paths = ([example.fixture] + example.alongside).map(Fixtures.path)
         let result = try Fixtures.lint(paths, symbols: example.symbols.map(Fixtures.path), select: [code],
-                                       strictSections: example.strictSections, kernelVersion: example.kernelVersion,
-                                       sizeBudget: example.sizeBudget)
+                                       options: example.options, kernelVersion: example.kernelVersion)
         // Every file of the example was there and read as a module: a missing or unreadable
         // fixture is an E001 the code filter below would drop, and a clean example would pass.
         for path in paths + [example.symbols.map(Fixtures.path)].compactMap({ $0 }) {
@@ -30,7 +29,7 @@ import Testing
         let found = result.diagnostics
             .filter { $0.code == code && $0.path == Fixtures.path(example.fixture) }
             .map(\.subject).sorted()
-        #expect(found == example.expected, "\(code) on \(example.fixture)\(example.strictSections ? " (strict)" : "")")
+        #expect(found == example.expected, "\(code) on \(example.fixture)\(example.options.isEmpty ? "" : " (with options)")")
     }
 
     @Test func everyRuleHasATriggeringAndACleanExample() {
