@@ -104,6 +104,7 @@ public enum Parallel {
         }
 
         public func start(workers: Int) {
+            condition.lock(); defer { condition.unlock() }
             for _ in 0..<workers { spawn() }
         }
 
@@ -114,7 +115,7 @@ public enum Parallel {
             return live
         }
 
-        // Called with `condition` held, or before the run starts.
+        // Called with `condition` held.
         private func spawn() {
             live += 1
             let thread = Thread { [self] in
