@@ -8,12 +8,12 @@ import Darwin
 #endif
 
 extension DebugInfo {
-    /// Reads the DWARF of a module. Nil when the file has no debug info (built without it,
-    /// or `strip --strip-debug`). Throws `DebugInfoError` when it is there and unreadable.
-    /// Takes a module `ModuleObject.load` has already accepted: libdwarf 20210528 predates
+    /// Reads the DWARF of a module through libdwarf: what `load` falls back to for what its
+    /// own reader leaves alone (compressed debug sections, 64-bit DWARF, type and split
+    /// units, supplementary files). Takes a module `ModuleObject.load` has already accepted: libdwarf 20210528 predates
     /// the fixes for corrupt ELF and DWARF, so it is never the first to see a file, and the
     /// parts it trusts are checked first (`DwarfPrecheck`).
-    public static func load(module: ModuleObject) throws(DebugInfoError) -> DebugInfo? {
+    static func loadWithLibdwarf(module: ModuleObject) throws(DebugInfoError) -> DebugInfo? {
         guard module.sections.contains(where: { $0.name == ".debug_info" }) else { return nil }
         return try withDwarf(module) { reader throws(DebugInfoError) in try reader.read() }
     }
@@ -583,7 +583,13 @@ final class DwarfReader {
     /// The path relative to the compilation directory when under it, normalised: kbuild
     /// names an external module's sources through `..` from the kernel tree on some kernels
     /// (`../../home/u/driver/foo.c`), which is joined to the directory and resolved.
-    func relativeToCompDir(_ path: String) -> String {
+    func relativeToCompDir(_ path: String) -> String { SourcePath.relativeToCompDir(path, compDir: compDir) }
+}
+
+extension SourcePath {
+    /// The path relative to the compilation directory when under it, normalised (see
+    /// `DwarfReader.relativeToCompDir`).
+    static func relativeToCompDir(_ path: String, compDir: String?) -> String {
         guard let compDir, !compDir.isEmpty else { return SourcePath.normalise(path) }
         var full = path
         if !path.hasPrefix("/"), path.split(separator: "/").contains("..") {
@@ -592,7 +598,9 @@ final class DwarfReader {
         full = SourcePath.normalise(full)
         return SourcePath.relative(full, to: compDir) ?? full
     }
+}
 
+extension DwarfReader {
     static func uleb128<C: Collection>(_ bytes: C) -> UInt64? where C.Element == UInt8 {
         var value: UInt64 = 0
         var shift: UInt64 = 0

@@ -17,6 +17,22 @@ enum DwarfPrecheck {
     /// Larger list sections than any real module's are refused rather than read.
     static let maxSectionSize: UInt64 = 1 << 30
 
+    /// The same checks over the mapped (or decompressed) file.
+    static func check(_ module: ModuleObject, file: UnsafeRawBufferPointer) throws(DebugInfoError) {
+        let little = module.identity.byteOrder == .little
+        for section in module.sections where (eagerSections.contains(section.name) || section.name == lineSection) && section.occupiesFile {
+            guard section.size <= maxSectionSize, section.offset <= UInt64(file.count),
+                  section.size <= UInt64(file.count) - section.offset else {
+                throw .corrupt("\(section.name) lies outside the file")
+            }
+            let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: file[Int(section.offset)..<Int(section.offset + section.size)]))
+            let problem = section.name == lineSection ? lineTablesProblem(bytes, little: little) : listUnitsProblem(bytes, little: little)
+            if let problem {
+                throw .corrupt("\(section.name): \(problem)")
+            }
+        }
+    }
+
     static func check(_ module: ModuleObject, fd: Int32) throws(DebugInfoError) {
         let little = module.identity.byteOrder == .little
         for section in module.sections where (eagerSections.contains(section.name) || section.name == lineSection) && section.occupiesFile {

@@ -1,0 +1,254 @@
+/// DWARF constants the reader needs (DWARF 5, section 7).
+enum DW {
+    // Tags
+    static let arrayType: UInt16 = 0x01
+    static let enumerationType: UInt16 = 0x04
+    static let member: UInt16 = 0x0d
+    static let pointerType: UInt16 = 0x0f
+    static let compileUnit: UInt16 = 0x11
+    static let structureType: UInt16 = 0x13
+    static let subroutineType: UInt16 = 0x15
+    static let typedef: UInt16 = 0x16
+    static let unionType: UInt16 = 0x17
+    static let baseType: UInt16 = 0x24
+    static let constType: UInt16 = 0x26
+    static let subprogram: UInt16 = 0x2e
+    static let variable: UInt16 = 0x34
+    static let volatileType: UInt16 = 0x35
+
+    // Attributes
+    static let atSibling: UInt16 = 0x01
+    static let atLocation: UInt16 = 0x02
+    static let atName: UInt16 = 0x03
+    static let atByteSize: UInt16 = 0x0b
+    static let atStmtList: UInt16 = 0x10
+    static let atCompDir: UInt16 = 0x1b
+    static let atUpperBound: UInt16 = 0x2f
+    static let atAbstractOrigin: UInt16 = 0x31
+    static let atCount: UInt16 = 0x37
+    static let atDataMemberLocation: UInt16 = 0x38
+    static let atDeclColumn: UInt16 = 0x39
+    static let atDeclFile: UInt16 = 0x3a
+    static let atDeclLine: UInt16 = 0x3b
+    static let atDeclaration: UInt16 = 0x3c
+    static let atSpecification: UInt16 = 0x47
+    static let atType: UInt16 = 0x49
+    static let atDataBitOffset: UInt16 = 0x6b
+    static let atStrOffsetsBase: UInt16 = 0x72
+
+    // Forms
+    static let addr: UInt16 = 0x01
+    static let block2: UInt16 = 0x03
+    static let block4: UInt16 = 0x04
+    static let data2: UInt16 = 0x05
+    static let data4: UInt16 = 0x06
+    static let data8: UInt16 = 0x07
+    static let string: UInt16 = 0x08
+    static let block: UInt16 = 0x09
+    static let block1: UInt16 = 0x0a
+    static let data1: UInt16 = 0x0b
+    static let flag: UInt16 = 0x0c
+    static let sdata: UInt16 = 0x0d
+    static let strp: UInt16 = 0x0e
+    static let udata: UInt16 = 0x0f
+    static let refAddr: UInt16 = 0x10
+    static let ref1: UInt16 = 0x11
+    static let ref2: UInt16 = 0x12
+    static let ref4: UInt16 = 0x13
+    static let ref8: UInt16 = 0x14
+    static let refUdata: UInt16 = 0x15
+    static let indirect: UInt16 = 0x16
+    static let secOffset: UInt16 = 0x17
+    static let exprloc: UInt16 = 0x18
+    static let flagPresent: UInt16 = 0x19
+    static let strx: UInt16 = 0x1a
+    static let addrx: UInt16 = 0x1b
+    static let refSup4: UInt16 = 0x1c
+    static let strpSup: UInt16 = 0x1d
+    static let data16: UInt16 = 0x1e
+    static let lineStrp: UInt16 = 0x1f
+    static let refSig8: UInt16 = 0x20
+    static let implicitConst: UInt16 = 0x21
+    static let loclistx: UInt16 = 0x22
+    static let rnglistx: UInt16 = 0x23
+    static let refSup8: UInt16 = 0x24
+    static let strx1: UInt16 = 0x25
+    static let strx2: UInt16 = 0x26
+    static let strx3: UInt16 = 0x27
+    static let strx4: UInt16 = 0x28
+    static let addrx1: UInt16 = 0x29
+    static let addrx2: UInt16 = 0x2a
+    static let addrx3: UInt16 = 0x2b
+    static let addrx4: UInt16 = 0x2c
+    static let gnuAddrIndex: UInt16 = 0x1f01
+    static let gnuStrIndex: UInt16 = 0x1f02
+    static let gnuRefAlt: UInt16 = 0x1f20
+    static let gnuStrpAlt: UInt16 = 0x1f21
+
+    static let opAddr: UInt8 = 0x03
+    static let opPlusUconst: UInt8 = 0x23
+}
+
+/// One unit of `.debug_info`: where it is and how its values are encoded.
+struct DwarfUnit {
+    /// Offset of the unit header.
+    let offset: Int
+    /// One past the unit's last byte.
+    let end: Int
+    let version: Int
+    let addressSize: Int
+    let firstDie: Int
+    let abbrevs: AbbrevTable
+    /// Width of DW_FORM_ref_addr: the address size in DWARF 2, the offset size after.
+    var refAddrSize: Int { version == 2 ? addressSize : 4 }
+}
+
+/// One abbreviation: a DIE's tag, whether it has children, and its attributes' forms.
+struct Abbrev {
+    struct Spec {
+        let attribute: UInt16
+        let form: UInt16
+        let implicitConst: Int64
+    }
+    let tag: UInt16
+    let hasChildren: Bool
+    let specs: [Spec]
+    /// The size of every attribute together when each form has a fixed size in this unit.
+    let fixedSize: Int?
+    /// Where DW_AT_sibling's value is from the start of the attributes, and its form, when
+    /// every attribute before it has a fixed size.
+    let sibling: (offset: Int, form: UInt16)?
+}
+
+/// The abbreviations of one `.debug_abbrev` table, by code.
+final class AbbrevTable {
+    private var dense: [Abbrev?] = []
+    private var sparse: [UInt64: Abbrev] = [:]
+
+    func abbrev(_ code: UInt64) -> Abbrev? {
+        if code >= 1 && code <= UInt64(dense.count) { return dense[Int(code - 1)] }
+        return sparse[code]
+    }
+
+    /// Parses the table at `offset` for units of this address size and version.
+    init(_ section: DwarfSection, offset: UInt64, addressSize: Int, version: Int) throws(DwarfReadFailure) {
+        guard offset < UInt64(section.count) else {
+            throw .corrupt(".debug_abbrev offset 0x\(String(offset, radix: 16)) outside the section")
+        }
+        var at = Int(offset)
+        var count = 0
+        while true {
+            let code = try section.uleb(&at)
+            if code == 0 { break }
+            count += 1
+            guard count <= 1 << 20 else { throw .corrupt(".debug_abbrev table at 0x\(String(offset, radix: 16)) has more than 2^20 entries") }
+            let tag = try section.uleb(&at)
+            let children = try section.u8(at)
+            at += 1
+            var specs: [Abbrev.Spec] = []
+            var fixed: Int? = 0
+            var sibling: (Int, UInt16)?
+            while true {
+                let attribute = try section.uleb(&at)
+                let form = try section.uleb(&at)
+                var implicit: Int64 = 0
+                if form == UInt64(DW.implicitConst) { implicit = try section.sleb(&at) }
+                if attribute == 0 && form == 0 { break }
+                guard attribute <= 0xffff, form <= 0xffff else {
+                    throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
+                }
+                guard specs.count < 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
+                let form16 = UInt16(form)
+                guard DwarfForms.isKnown(form16) else {
+                    throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
+                }
+                if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
+                if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
+                    fixed = size + width
+                } else {
+                    fixed = nil
+                }
+                specs.append(Abbrev.Spec(attribute: UInt16(attribute), form: form16, implicitConst: implicit))
+            }
+            guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
+            let abbrev = Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
+                                sibling: sibling.map { (offset: $0.0, form: $0.1) })
+            // The first definition of a code is the one used, as in libdwarf's table.
+            if code == UInt64(dense.count) + 1 && sparse.isEmpty {
+                dense.append(abbrev)
+            } else if self.abbrev(code) == nil {
+                sparse[code] = abbrev
+            }
+        }
+    }
+}
+
+enum DwarfForms {
+    static func isKnown(_ form: UInt16) -> Bool {
+        (form >= DW.addr && form <= DW.addrx4 && form != 0x02) || form == DW.gnuAddrIndex || form == DW.gnuStrIndex
+            || form == DW.gnuRefAlt || form == DW.gnuStrpAlt
+    }
+
+    /// The size of a value of this form, when it does not depend on the value (32-bit DWARF).
+    @inline(__always)
+    static func fixedSize(_ form: UInt16, addressSize: Int, version: Int) -> Int? {
+        switch form {
+        case DW.addr: return addressSize
+        case DW.data1, DW.ref1, DW.flag, DW.strx1, DW.addrx1: return 1
+        case DW.data2, DW.ref2, DW.strx2, DW.addrx2: return 2
+        case DW.strx3, DW.addrx3: return 3
+        case DW.data4, DW.ref4, DW.refSup4, DW.strx4, DW.addrx4: return 4
+        case DW.strp, DW.lineStrp, DW.secOffset, DW.strpSup, DW.gnuRefAlt, DW.gnuStrpAlt: return 4
+        case DW.data8, DW.ref8, DW.refSig8, DW.refSup8: return 8
+        case DW.data16: return 16
+        case DW.refAddr: return version == 2 ? addressSize : 4
+        case DW.flagPresent, DW.implicitConst: return 0
+        default: return nil
+        }
+    }
+
+    /// Moves `at` past one value of `form`.
+    @inline(__always)
+    static func skip(_ form: UInt16, at: inout Int, in section: DwarfSection, unit: DwarfUnit) throws(DwarfReadFailure) {
+        if let width = fixedSize(form, addressSize: unit.addressSize, version: unit.version) {
+            guard width <= section.count, at >= 0, at <= section.count - width else { throw section.outside(at, width) }
+            at += width
+            return
+        }
+        switch form {
+        case DW.string:
+            at = try section.stringEnd(at)
+        case DW.sdata, DW.udata, DW.refUdata, DW.strx, DW.addrx, DW.loclistx, DW.rnglistx, DW.gnuAddrIndex, DW.gnuStrIndex:
+            _ = try section.uleb(&at)
+        case DW.block, DW.exprloc:
+            let length = try section.uleb(&at)
+            try advance(&at, length, section)
+        case DW.block1:
+            let length = try section.fixed(at, 1)
+            at += 1
+            try advance(&at, length, section)
+        case DW.block2:
+            let length = try section.fixed(at, 2)
+            at += 2
+            try advance(&at, length, section)
+        case DW.block4:
+            let length = try section.fixed(at, 4)
+            at += 4
+            try advance(&at, length, section)
+        case DW.indirect:
+            let actual = try section.uleb(&at)
+            guard actual <= 0xffff, UInt16(actual) != DW.indirect, isKnown(UInt16(actual)) else {
+                throw .corrupt("DW_FORM_indirect names form 0x\(String(actual, radix: 16))")
+            }
+            try skip(UInt16(actual), at: &at, in: section, unit: unit)
+        default:
+            throw .corrupt("unknown form 0x\(String(form, radix: 16))")
+        }
+    }
+
+    @inline(__always)
+    private static func advance(_ at: inout Int, _ length: UInt64, _ section: DwarfSection) throws(DwarfReadFailure) {
+        guard length <= UInt64(section.count - at) else { throw section.outside(at, Int(clamping: length)) }
+        at += Int(length)
+    }
+}

@@ -1,0 +1,799 @@
+import ModuleObject
+
+/// The DWARF walk over the mapped file: what `DwarfReader` reads through libdwarf, read here
+/// from the sections themselves. Only what the rules need is decoded: the DIEs at file scope
+/// of each unit (variables, functions, structure types), each function body and type stepped
+/// over by its DW_AT_sibling (or by its abbreviations' sizes); then the layouts of the
+/// structures the variables are of, and of those they embed. Relocations are applied to the
+/// values read, not to the sections. Every read is bounds-checked: corrupt DWARF is a
+/// `.corrupt` failure; what the reader leaves to libdwarf (compressed sections, 64-bit DWARF,
+/// type and split units, supplementary files) is `.unsupported`.
+final class NativeDwarfReader {
+    let info: DwarfSection
+    let abbrevSection: DwarfSection
+    let str: DwarfSection
+    let lineStr: DwarfSection
+    let line: DwarfSection
+    let strOffsets: DwarfSection
+    private(set) var units: [DwarfUnit] = []
+
+    private var dieCount = 0
+    private var typeCache: [Int: DwarfReader.TypeInfo] = [:]
+    private var strOffsetsBases: [Int: UInt64?] = [:]
+
+    // Per compilation unit.
+    private var files: [String] = []
+    private var compDir: String?
+    private var fileIndexBase = 1
+
+    // Results.
+    private var unitNames: [String] = []
+    private var structs: [String: StructLayout] = [:]
+    private var structOffsets: [String: Int] = [:]
+    private var variables: [String: [DebugVariable]] = [:]
+    private var functions: [String: DebugFunction] = [:]
+    private var variableDeclarations: [String: SourceLocation] = [:]
+
+    static let shfCompressed: UInt64 = 0x800
+
+    /// Nil when the module has no `.debug_info` with contents.
+    init?(module: ModuleObject, file: UnsafeRawBufferPointer) throws(DwarfReadFailure) {
+        let bigEndian = module.identity.byteOrder == .big
+        let sections = module.sections
+        var symbolValues: [UInt64]?
+        func section(_ name: String) throws(DwarfReadFailure) -> DwarfSection {
+            guard let header = sections.first(where: { $0.name == name }), header.occupiesFile, header.size > 0 else {
+                return .absent(name, bigEndian: bigEndian)
+            }
+            if header.flags & NativeDwarfReader.shfCompressed != 0 { throw .unsupported("\(name) is compressed") }
+            guard let base = file.baseAddress, header.offset <= UInt64(file.count),
+                  header.size <= UInt64(file.count) - header.offset else {
+                throw .corrupt("\(name) lies outside the file")
+            }
+            var index: RelocationIndex?
+            if let rel = sections.first(where: {
+                ($0.type == Section.typeRel || $0.type == Section.typeRela) && Int($0.info) == header.index
+            }), rel.occupiesFile, rel.size > 0 {
+                guard rel.offset <= UInt64(file.count), rel.size <= UInt64(file.count) - rel.offset else {
+                    throw .corrupt("\(rel.name) lies outside the file")
+                }
+                if symbolValues == nil { symbolValues = module.symbols.map(\.value) }
+                guard !symbolValues!.isEmpty else { throw .unsupported("relocations without the symbol table") }
+                index = try RelocationIndex(base: base + Int(rel.offset), size: Int(rel.size),
+                                            explicitAddends: rel.type == Section.typeRela, identity: module.identity,
+                                            symbolValues: symbolValues!)
+            }
+            return DwarfSection(name: name, base: base + Int(header.offset), count: Int(header.size),
+                                bigEndian: bigEndian, relocations: index)
+        }
+        let info = try section(".debug_info")
+        guard info.base != nil else { return nil }
+        self.info = info
+        abbrevSection = try section(".debug_abbrev")
+        str = try section(".debug_str")
+        lineStr = try section(".debug_line_str")
+        line = try section(".debug_line")
+        strOffsets = try section(".debug_str_offsets")
+        for name in [".debug_types", ".debug_addr"] where sections.contains(where: { $0.name == name && $0.size > 0 }) {
+            if name == ".debug_types" { throw .unsupported("\(name)") }
+        }
+        try readUnits()
+    }
+
+    // MARK: units and DIEs
+
+    private func readUnits() throws(DwarfReadFailure) {
+        var at = 0
+        var tables: [String: AbbrevTable] = [:]
+        while at < info.count {
+            let length = try info.fixed(at, 4)
+            if length == 0xffff_ffff { throw .unsupported("64-bit DWARF unit at 0x\(String(at, radix: 16))") }
+            guard length < 0xffff_fff0, length <= UInt64(info.count - at - 4) else {
+                throw .corrupt("unit at 0x\(String(at, radix: 16)) has length 0x\(String(length, radix: 16)) beyond .debug_info")
+            }
+            let end = at + 4 + Int(length)
+            let version = Int(try info.fixed(at + 4, 2))
+            guard (2...5).contains(version) else { throw .corrupt("unit at 0x\(String(at, radix: 16)) has version \(version)") }
+            let addressSize: Int
+            let abbrevOffset: UInt64
+            let first: Int
+            if version >= 5 {
+                let unitType = try info.u8(at + 6)
+                guard unitType == 1 || unitType == 3 else {
+                    throw .unsupported("unit at 0x\(String(at, radix: 16)) of type \(unitType)")
+                }
+                addressSize = Int(try info.u8(at + 7))
+                abbrevOffset = try info.relocated(at + 8, 4)
+                first = at + 12
+            } else {
+                abbrevOffset = try info.relocated(at + 6, 4)
+                addressSize = Int(try info.u8(at + 10))
+                first = at + 11
+            }
+            guard [2, 4, 8].contains(addressSize), first <= end else {
+                throw .corrupt("unit at 0x\(String(at, radix: 16)) has address size \(addressSize)")
+            }
+            let key = "\(abbrevOffset)/\(addressSize)/\(version)"
+            let table: AbbrevTable
+            if let known = tables[key] {
+                table = known
+            } else {
+                table = try AbbrevTable(abbrevSection, offset: abbrevOffset, addressSize: addressSize, version: version)
+                tables[key] = table
+            }
+            units.append(DwarfUnit(offset: at, end: end, version: version, addressSize: addressSize, firstDie: first,
+                                   abbrevs: table))
+            at = end
+        }
+    }
+
+    struct Die {
+        let offset: Int
+        let abbrev: Abbrev
+        /// Offset of the first attribute value.
+        let attributes: Int
+        let unit: Int
+    }
+
+    /// The DIE at `offset` of unit `unitIndex`; nil for a null entry.
+    @inline(__always)
+    private func die(at offset: Int, unit unitIndex: Int) throws(DwarfReadFailure) -> Die? {
+        var at = offset
+        let code = try info.uleb(&at)
+        if code == 0 { return nil }
+        guard let abbrev = units[unitIndex].abbrevs.abbrev(code) else {
+            throw .corrupt("DIE at 0x\(String(offset, radix: 16)) has abbreviation code \(code), not in its table")
+        }
+        return Die(offset: offset, abbrev: abbrev, attributes: at, unit: unitIndex)
+    }
+
+    struct Attr {
+        var form: UInt16 = 0
+        var at: Int = -1
+        var implicit: Int64 = 0
+        var present: Bool { at >= 0 }
+    }
+
+    struct Attrs {
+        var name = Attr(), declaration = Attr(), specification = Attr(), abstractOrigin = Attr(), type = Attr()
+        var declFile = Attr(), declLine = Attr(), declColumn = Attr(), byteSize = Attr(), memberLocation = Attr()
+        var dataBitOffset = Attr(), count = Attr(), upperBound = Attr(), sibling = Attr(), compDir = Attr()
+        var stmtList = Attr(), strOffsetsBase = Attr(), location = Attr()
+        var end = 0
+    }
+
+    /// The attributes the walk reads, each the first of its kind (as `dwarf_attr` finds it),
+    /// and where the DIE's attributes end.
+    private func attributes(_ die: Die) throws(DwarfReadFailure) -> Attrs {
+        var result = Attrs()
+        var at = die.attributes
+        let unit = units[die.unit]
+        for spec in die.abbrev.specs {
+            var form = spec.form
+            if form == DW.indirect {
+                let actual = try info.uleb(&at)
+                guard actual <= 0xffff, UInt16(actual) != DW.indirect, DwarfForms.isKnown(UInt16(actual)) else {
+                    throw .corrupt("DW_FORM_indirect names form 0x\(String(actual, radix: 16))")
+                }
+                form = UInt16(actual)
+            }
+            let value = Attr(form: form, at: at, implicit: spec.implicitConst)
+            switch spec.attribute {
+            case DW.atName: if !result.name.present { result.name = value }
+            case DW.atDeclaration: if !result.declaration.present { result.declaration = value }
+            case DW.atSpecification: if !result.specification.present { result.specification = value }
+            case DW.atAbstractOrigin: if !result.abstractOrigin.present { result.abstractOrigin = value }
+            case DW.atType: if !result.type.present { result.type = value }
+            case DW.atDeclFile: if !result.declFile.present { result.declFile = value }
+            case DW.atDeclLine: if !result.declLine.present { result.declLine = value }
+            case DW.atDeclColumn: if !result.declColumn.present { result.declColumn = value }
+            case DW.atByteSize: if !result.byteSize.present { result.byteSize = value }
+            case DW.atDataMemberLocation: if !result.memberLocation.present { result.memberLocation = value }
+            case DW.atDataBitOffset: if !result.dataBitOffset.present { result.dataBitOffset = value }
+            case DW.atCount: if !result.count.present { result.count = value }
+            case DW.atUpperBound: if !result.upperBound.present { result.upperBound = value }
+            case DW.atSibling: if !result.sibling.present { result.sibling = value }
+            case DW.atCompDir: if !result.compDir.present { result.compDir = value }
+            case DW.atStmtList: if !result.stmtList.present { result.stmtList = value }
+            case DW.atStrOffsetsBase: if !result.strOffsetsBase.present { result.strOffsetsBase = value }
+            case DW.atLocation: if !result.location.present { result.location = value }
+            default: break
+            }
+            try DwarfForms.skip(form, at: &at, in: info, unit: unit)
+        }
+        result.end = at
+        return result
+    }
+
+    /// Where a DIE's attributes end (its first child, or the next DIE).
+    @inline(__always)
+    private func attributesEnd(_ die: Die) throws(DwarfReadFailure) -> Int {
+        if let size = die.abbrev.fixedSize {
+            guard die.attributes <= info.count - size else { throw info.outside(die.attributes, size) }
+            return die.attributes + size
+        }
+        var at = die.attributes
+        let unit = units[die.unit]
+        for spec in die.abbrev.specs { try DwarfForms.skip(spec.form, at: &at, in: info, unit: unit) }
+        return at
+    }
+
+    /// DW_AT_sibling of a DIE as an offset in `.debug_info`, nil without one.
+    @inline(__always)
+    private func siblingAttribute(_ die: Die) throws(DwarfReadFailure) -> Int? {
+        if let sibling = die.abbrev.sibling {
+            return try referenceOffset(Attr(form: sibling.form, at: die.attributes + sibling.offset), unit: die.unit)
+        }
+        guard die.abbrev.specs.contains(where: { $0.attribute == DW.atSibling }) else { return nil }
+        let attrs = try attributes(die)
+        return try referenceOffset(attrs.sibling, unit: die.unit)
+    }
+
+    /// The DIE after `die` in its sibling list: past its children, by DW_AT_sibling when it
+    /// has one; nil at the end of the list.
+    private func nextSibling(_ die: Die) throws(DwarfReadFailure) -> Die? {
+        let unit = units[die.unit]
+        var target: Int
+        if let sibling = try siblingAttribute(die) {
+            target = sibling
+        } else {
+            target = try attributesEnd(die)
+            if die.abbrev.hasChildren { target = try skipChildren(from: target, unit: die.unit) }
+        }
+        if target == unit.end { return nil }
+        guard target >= unit.firstDie, target < unit.end else {
+            throw .corrupt("the sibling of the DIE at 0x\(String(die.offset, radix: 16)) is outside its unit")
+        }
+        guard target > die.offset else {
+            throw .corrupt("the DIE after 0x\(String(die.offset, radix: 16)) is not after it (a sibling cycle)")
+        }
+        return try self.die(at: target, unit: die.unit)
+    }
+
+    /// Offset past the children that start at `start` (up to and with their null entry).
+    private func skipChildren(from start: Int, unit unitIndex: Int) throws(DwarfReadFailure) -> Int {
+        let unit = units[unitIndex]
+        var at = start
+        var depth = 1
+        while depth > 0 {
+            guard at < unit.end else { throw .corrupt("children at 0x\(String(start, radix: 16)) run past their unit") }
+            guard let child = try die(at: at, unit: unitIndex) else {
+                at += 1
+                depth -= 1
+                continue
+            }
+            if child.abbrev.hasChildren, let sibling = try siblingAttribute(child) {
+                guard sibling > at, sibling <= unit.end else {
+                    throw .corrupt("the DIE after 0x\(String(at, radix: 16)) is not after it (a sibling cycle)")
+                }
+                at = sibling
+                continue
+            }
+            at = try attributesEnd(child)
+            if child.abbrev.hasChildren { depth += 1 }
+        }
+        return at
+    }
+
+    /// The first child of a DIE; nil without one.
+    private func firstChild(_ die: Die) throws(DwarfReadFailure) -> Die? {
+        guard die.abbrev.hasChildren else { return nil }
+        let at = try attributesEnd(die)
+        guard at < units[die.unit].end else { return nil }
+        return try self.die(at: at, unit: die.unit)
+    }
+
+    /// The unit holding `offset` (an offset in `.debug_info`).
+    private func unitIndex(holding offset: Int) -> Int? {
+        var low = 0, high = units.count
+        while low < high {
+            let mid = (low + high) / 2
+            if units[mid].end <= offset { low = mid + 1 } else { high = mid }
+        }
+        guard low < units.count, units[low].offset <= offset else { return nil }
+        return low
+    }
+
+    private func dieAt(_ offset: Int) throws(DwarfReadFailure) -> Die {
+        guard let unitIndex = unitIndex(holding: offset), offset >= units[unitIndex].firstDie,
+              let die = try die(at: offset, unit: unitIndex) else {
+            throw .corrupt("no DIE at 0x\(String(offset, radix: 16))")
+        }
+        return die
+    }
+
+    // MARK: attribute values
+
+    /// A reference attribute as an offset in `.debug_info`; nil when absent.
+    private func referenceOffset(_ attr: Attr, unit unitIndex: Int) throws(DwarfReadFailure) -> Int? {
+        guard attr.present else { return nil }
+        let unit = units[unitIndex]
+        var value: UInt64
+        switch attr.form {
+        case DW.ref1: value = try info.fixed(attr.at, 1)
+        case DW.ref2: value = try info.fixed(attr.at, 2)
+        case DW.ref4: value = try info.fixed(attr.at, 4)
+        case DW.ref8: value = try info.fixed(attr.at, 8)
+        case DW.refUdata:
+            var at = attr.at
+            value = try info.uleb(&at)
+        case DW.refAddr:
+            let global = try info.relocated(attr.at, unit.refAddrSize)
+            guard global < UInt64(info.count) else { throw .corrupt("reference 0x\(String(global, radix: 16)) outside .debug_info") }
+            return Int(global)
+        case DW.refSig8, DW.refSup4, DW.refSup8, DW.gnuRefAlt:
+            throw .unsupported("reference form 0x\(String(attr.form, radix: 16))")
+        default:
+            throw .corrupt("attribute at 0x\(String(attr.at, radix: 16)) of form 0x\(String(attr.form, radix: 16)) is not a reference")
+        }
+        guard value < UInt64(unit.end - unit.offset) else {
+            throw .corrupt("reference 0x\(String(value, radix: 16)) outside its unit at 0x\(String(unit.offset, radix: 16))")
+        }
+        return unit.offset + Int(value)
+    }
+
+    private func strOffsetsBase(unit unitIndex: Int) throws(DwarfReadFailure) -> UInt64? {
+        if let known = strOffsetsBases[unitIndex] { return known }
+        var base: UInt64?
+        if let unitDie = try die(at: units[unitIndex].firstDie, unit: unitIndex) {
+            let attrs = try attributes(unitDie)
+            if attrs.strOffsetsBase.present { base = try info.relocated(attrs.strOffsetsBase.at, 4) }
+        }
+        strOffsetsBases[unitIndex] = base
+        return base
+    }
+
+    /// A string attribute's value (`dwarf_formstring`); fails for a form that is no string.
+    private func string(_ attr: Attr, unit unitIndex: Int) throws(DwarfReadFailure) -> String {
+        switch attr.form {
+        case DW.string:
+            let end = try info.stringEnd(attr.at)
+            return String(decoding: UnsafeRawBufferPointer(start: info.base! + attr.at, count: end - 1 - attr.at), as: UTF8.self)
+        case DW.strp:
+            return try str.string(info.relocated(attr.at, 4))
+        case DW.lineStrp:
+            return try lineStr.string(info.relocated(attr.at, 4))
+        case DW.strx, DW.gnuStrIndex, DW.strx1, DW.strx2, DW.strx3, DW.strx4:
+            var index: UInt64
+            switch attr.form {
+            case DW.strx1: index = try info.fixed(attr.at, 1)
+            case DW.strx2: index = try info.fixed(attr.at, 2)
+            case DW.strx3: index = try info.fixed(attr.at, 3)
+            case DW.strx4: index = try info.fixed(attr.at, 4)
+            default:
+                var at = attr.at
+                index = try info.uleb(&at)
+            }
+            let base = try strOffsetsBase(unit: unitIndex) ?? 8
+            let (scaled, o1) = index.multipliedReportingOverflow(by: 4)
+            let (place, o2) = base.addingReportingOverflow(scaled)
+            guard !o1, !o2, place < UInt64(strOffsets.count) else {
+                throw .corrupt("string index \(index) outside .debug_str_offsets")
+            }
+            return try str.string(strOffsets.relocated(Int(place), 4))
+        case DW.strpSup, DW.gnuStrpAlt:
+            throw .unsupported("string form 0x\(String(attr.form, radix: 16)) (a supplementary file)")
+        default:
+            throw .corrupt("attribute at 0x\(String(attr.at, radix: 16)) of form 0x\(String(attr.form, radix: 16)) is not a string")
+        }
+    }
+
+    private func name(_ attrs: Attrs, unit: Int) throws(DwarfReadFailure) -> String? {
+        guard attrs.name.present else { return nil }
+        return try string(attrs.name, unit: unit)
+    }
+
+    private func flag(_ attr: Attr) throws(DwarfReadFailure) -> Bool {
+        guard attr.present else { return false }
+        switch attr.form {
+        case DW.flag: return try info.u8(attr.at) != 0
+        case DW.flagPresent: return true
+        default: return false
+        }
+    }
+
+    /// A constant attribute as `DwarfReader.unsigned` reads it: negative and other forms nil.
+    private func unsigned(_ attr: Attr) throws(DwarfReadFailure) -> UInt64? {
+        guard attr.present else { return nil }
+        switch attr.form {
+        case DW.implicitConst: return attr.implicit >= 0 ? UInt64(attr.implicit) : nil
+        case DW.sdata:
+            var at = attr.at
+            let value = try info.sleb(&at)
+            return value >= 0 ? UInt64(value) : nil
+        case DW.data1: return try info.fixed(attr.at, 1)
+        case DW.data2: return try info.fixed(attr.at, 2)
+        case DW.data4: return try info.relocated(attr.at, 4)
+        case DW.data8: return try info.relocated(attr.at, 8)
+        case DW.udata:
+            var at = attr.at
+            return try info.uleb(&at)
+        default: return nil
+        }
+    }
+
+    /// An exprloc's bytes: nil for another form, empty when empty or implausibly long.
+    private func expression(_ attr: Attr) throws(DwarfReadFailure) -> [UInt8]? {
+        guard attr.present, attr.form == DW.exprloc else { return nil }
+        var at = attr.at
+        let length = try info.uleb(&at)
+        guard length > 0, length < 1 << 16 else { return [] }
+        guard length <= UInt64(info.count - at) else { throw info.outside(at, Int(length)) }
+        return Array(UnsafeRawBufferPointer(start: info.base! + at, count: Int(length)))
+    }
+
+    private func memberLocation(_ attrs: Attrs) throws(DwarfReadFailure) -> UInt64? {
+        if let value = try unsigned(attrs.memberLocation) { return value }
+        guard let bytes = try expression(attrs.memberLocation), bytes.first == DW.opPlusUconst else { return nil }
+        return DwarfReader.uleb128(bytes.dropFirst())
+    }
+
+    private func declLocation(_ attrs: Attrs?) throws(DwarfReadFailure) -> SourceLocation? {
+        guard let attrs, let fileIndex = try unsigned(attrs.declFile), let line = try unsigned(attrs.declLine),
+              line > 0, line < UInt64(Int32.max) else { return nil }
+        let column = try unsigned(attrs.declColumn).flatMap { $0 > 0 && $0 < UInt64(Int32.max) ? Int($0) : nil }
+        guard fileIndex >= UInt64(fileIndexBase), fileIndex - UInt64(fileIndexBase) < UInt64(files.count) else { return nil }
+        let file = SourcePath.relativeToCompDir(files[Int(fileIndex) - fileIndexBase], compDir: compDir)
+        return SourceLocation(file: file, line: Int(line), column: column)
+    }
+
+    // MARK: the walk
+
+    func read() throws(DwarfReadFailure) -> DebugInfo {
+        for index in units.indices {
+            guard let unitDie = try die(at: units[index].firstDie, unit: index) else {
+                throw .corrupt("unit at 0x\(String(units[index].offset, radix: 16)) has no unit DIE")
+            }
+            try beginUnit(unitDie)
+            try walkChildren(of: unitDie)
+        }
+        var wanted = Set(variables.values.joined().compactMap(\.structName))
+        var done: Set<String> = []
+        while let name = wanted.popFirst() {
+            done.insert(name)
+            guard structs[name] == nil, let offset = structOffsets[name] else { continue }
+            try recordStruct(try dieAt(offset))
+            for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
+                && !member.typeName.contains("*") && !member.typeName.contains("[") {
+                let inner = String(member.typeName.dropFirst("struct ".count))
+                if !done.contains(inner) { wanted.insert(inner) }
+            }
+        }
+        return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
+                         functions: functions, variableDeclarations: variableDeclarations)
+    }
+
+    private func beginUnit(_ die: Die) throws(DwarfReadFailure) {
+        let attrs = try attributes(die)
+        unitNames.append(try name(attrs, unit: die.unit) ?? "<unnamed unit>")
+        compDir = attrs.compDir.present ? try? string(attrs.compDir, unit: die.unit) : nil
+        fileIndexBase = units[die.unit].version >= 5 ? 0 : 1
+        files = (try? sourceFiles(attrs, unit: die.unit)) ?? []
+    }
+
+    private func countDie() throws(DwarfReadFailure) {
+        dieCount += 1
+        guard dieCount <= DwarfReader.maxDies else { throw .corrupt("more than \(DwarfReader.maxDies) DIEs") }
+    }
+
+    private func walkChildren(of parent: Die) throws(DwarfReadFailure) {
+        var current = try firstChild(parent)
+        while let die = current {
+            try countDie()
+            switch die.abbrev.tag {
+            case DW.structureType: try noteStruct(die)
+            case DW.variable: try recordVariable(die)
+            case DW.subprogram: try recordFunction(die)
+            default: break
+            }
+            current = try nextSibling(die)
+        }
+    }
+
+    private func noteStruct(_ die: Die) throws(DwarfReadFailure) {
+        let attrs = try attributes(die)
+        guard let name = try name(attrs, unit: die.unit), structOffsets[name] == nil, try !flag(attrs.declaration) else { return }
+        structOffsets[name] = die.offset
+    }
+
+    private func recordStruct(_ die: Die) throws(DwarfReadFailure) {
+        let attrs = try attributes(die)
+        guard let name = try name(attrs, unit: die.unit), structs[name] == nil, try !flag(attrs.declaration) else { return }
+        let size = try unsigned(attrs.byteSize)
+        var members: [StructMember] = []
+        var current = try firstChild(die)
+        while let member = current {
+            try countDie()
+            if member.abbrev.tag == DW.member {
+                let m = try attributes(member)
+                let memberName = try self.name(m, unit: member.unit)
+                var offset = try memberLocation(m)
+                if offset == nil, let bits = try unsigned(m.dataBitOffset) { offset = bits / 8 }
+                var typeName = "void"
+                if let ref = try referenceOffset(m.type, unit: member.unit) { typeName = try typeInfo(at: ref, depth: 0).display }
+                members.append(StructMember(name: memberName, offset: offset, typeName: typeName))
+            }
+            current = try nextSibling(member)
+        }
+        structs[name] = StructLayout(name: name, size: size, members: members)
+    }
+
+    private func recordVariable(_ die: Die) throws(DwarfReadFailure) {
+        let attrs = try attributes(die)
+        let isDeclaration = try flag(attrs.declaration)
+        var specification: (die: Die, attrs: Attrs)?
+        if let ref = try referenceOffset(attrs.specification, unit: die.unit) {
+            let target = try dieAt(ref)
+            specification = (target, try attributes(target))
+        }
+        var name = try self.name(attrs, unit: die.unit)
+        if name == nil, let specification { name = try self.name(specification.attrs, unit: specification.die.unit) }
+        guard let name else { return }
+        var location = try declLocation(attrs)
+        if location == nil { location = try declLocation(specification?.attrs) }
+        if isDeclaration {
+            if variableDeclarations[name] == nil, let location { variableDeclarations[name] = location }
+            return
+        }
+        var type = DwarfReader.TypeInfo.unknown
+        var ref = try referenceOffset(attrs.type, unit: die.unit)
+        if ref == nil, let specification { ref = try referenceOffset(specification.attrs.type, unit: specification.die.unit) }
+        if let ref { type = try typeInfo(at: ref, depth: 0) }
+        variables[name, default: []].append(DebugVariable(
+            name: name, typeName: type.display, structName: type.structName, isArray: type.isArray,
+            arrayCount: type.arrayCount, location: location))
+    }
+
+    private func recordFunction(_ die: Die) throws(DwarfReadFailure) {
+        let attrs = try attributes(die)
+        let isDeclaration = try flag(attrs.declaration)
+        var origin: (die: Die, attrs: Attrs)?
+        var ref = try referenceOffset(attrs.specification, unit: die.unit)
+        if ref == nil { ref = try referenceOffset(attrs.abstractOrigin, unit: die.unit) }
+        if let ref {
+            let target = try dieAt(ref)
+            origin = (target, try attributes(target))
+        }
+        var name = try self.name(attrs, unit: die.unit)
+        if name == nil, let origin { name = try self.name(origin.attrs, unit: origin.die.unit) }
+        guard let name else { return }
+        if let existing = functions[name], !existing.isDeclaration || isDeclaration { return }
+        var location = try declLocation(attrs)
+        if location == nil { location = try declLocation(origin?.attrs) }
+        functions[name] = DebugFunction(name: name, location: location, isDeclaration: isDeclaration)
+    }
+
+    // MARK: types
+
+    private func typeInfo(at offset: Int, depth: Int) throws(DwarfReadFailure) -> DwarfReader.TypeInfo {
+        typealias TypeInfo = DwarfReader.TypeInfo
+        if let cached = typeCache[offset] { return cached }
+        guard depth < DwarfReader.maxTypeDepth else { return .unknown }
+        let die = try dieAt(offset)
+        let attrs = try attributes(die)
+        let name = try self.name(attrs, unit: die.unit)
+        func inner() throws(DwarfReadFailure) -> TypeInfo? {
+            guard let ref = try referenceOffset(attrs.type, unit: die.unit) else { return nil }
+            return try typeInfo(at: ref, depth: depth + 1)
+        }
+        let info: TypeInfo
+        switch die.abbrev.tag {
+        case DW.baseType:
+            info = TypeInfo(display: name ?? "?", structName: nil, isArray: false, arrayCount: nil)
+        case DW.structureType:
+            info = TypeInfo(display: "struct " + (name ?? "<anonymous>"), structName: name, isArray: false, arrayCount: nil)
+        case DW.unionType:
+            info = TypeInfo(display: "union " + (name ?? "<anonymous>"), structName: nil, isArray: false, arrayCount: nil)
+        case DW.enumerationType:
+            info = TypeInfo(display: "enum " + (name ?? "<anonymous>"), structName: nil, isArray: false, arrayCount: nil)
+        case DW.typedef:
+            let target = try inner()
+            info = TypeInfo(display: name ?? target?.display ?? "?", structName: target?.structName,
+                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount)
+        case DW.constType, DW.volatileType:
+            let target = try inner()
+            let qualifier = die.abbrev.tag == DW.constType ? "const" : "volatile"
+            info = TypeInfo(display: qualifier + " " + (target?.display ?? "void"), structName: target?.structName,
+                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount)
+        case DW.pointerType:
+            info = TypeInfo(display: (try inner()?.display ?? "void") + " *", structName: nil, isArray: false, arrayCount: nil)
+        case DW.arrayType:
+            let element = try inner()
+            let count = try arrayCount(die)
+            info = TypeInfo(display: (element?.display ?? "?") + "[\(count.map(String.init) ?? "")]",
+                            structName: element?.structName, isArray: true, arrayCount: count)
+        case DW.subroutineType:
+            info = TypeInfo(display: "function", structName: nil, isArray: false, arrayCount: nil)
+        default:
+            info = TypeInfo(display: name ?? "?", structName: nil, isArray: false, arrayCount: nil)
+        }
+        typeCache[offset] = info
+        return info
+    }
+
+    /// The element count of a one-dimensional array (`DW_AT_count`, or `DW_AT_upper_bound` + 1).
+    private func arrayCount(_ die: Die) throws(DwarfReadFailure) -> UInt64? {
+        guard let child = try firstChild(die) else { return nil }
+        let attrs = try attributes(child)
+        if let count = try unsigned(attrs.count) { return count }
+        if let upper = try unsigned(attrs.upperBound), upper < UInt64.max { return upper + 1 }
+        return nil
+    }
+
+    // MARK: the line table's file names
+
+    /// The unit's source files as `dwarf_srcfiles` names them: from the header of its line
+    /// program, each joined to its include directory and the compilation directory.
+    private func sourceFiles(_ attrs: Attrs, unit unitIndex: Int) throws(DwarfReadFailure) -> [String] {
+        guard attrs.stmtList.present, line.base != nil else { return [] }
+        let offset: UInt64
+        switch attrs.stmtList.form {
+        case DW.data4, DW.secOffset: offset = try info.relocated(attrs.stmtList.at, 4)
+        case DW.data8: offset = try info.relocated(attrs.stmtList.at, 8)
+        default: return []
+        }
+        guard offset < UInt64(line.count) else { return [] }
+        // dwarf_srcfiles fails when the unit's DW_AT_comp_dir cannot be read.
+        let compilationDirectory: String? = attrs.compDir.present ? try string(attrs.compDir, unit: unitIndex) : nil
+        let header = try LineProgramHeader(line, at: Int(offset), lineStr: lineStr, str: str)
+        var result: [String] = []
+        result.reserveCapacity(header.files.count)
+        for file in header.files {
+            result.append(try header.fullPath(file, compDir: compilationDirectory))
+        }
+        return result
+    }
+}
+
+/// The header of one line program, as far as its file names.
+struct LineProgramHeader {
+    let version: Int
+    let directories: [String]
+    let files: [(name: String, directory: UInt64)]
+
+    init(_ line: DwarfSection, at start: Int, lineStr: DwarfSection, str: DwarfSection) throws(DwarfReadFailure) {
+        let length = try line.fixed(start, 4)
+        if length == 0xffff_ffff { throw .unsupported("64-bit line table") }
+        guard length < 0xffff_fff0, length <= UInt64(line.count - start - 4) else { throw .corrupt("line table length") }
+        let end = start + 4 + Int(length)
+        version = Int(try line.fixed(start + 4, 2))
+        guard (2...5).contains(version) else { throw .corrupt("line table version \(version)") }
+        var at = start + 6
+        if version >= 5 { at += 2 }
+        let headerLength = try line.fixed(at, 4)
+        at += 4
+        guard headerLength <= UInt64(end - at) else { throw .corrupt("line table header length") }
+        let headerEnd = at + Int(headerLength)
+        at += version >= 4 ? 5 : 4
+        let opcodeBase = Int(try line.u8(at))
+        at += 1 + max(opcodeBase - 1, 0)
+        guard at <= headerEnd else { throw .corrupt("line table header") }
+        var directories: [String] = []
+        var files: [(String, UInt64)] = []
+        if version >= 5 {
+            (directories, files) = try LineProgramHeader.v5Entries(line, at: at, headerEnd: headerEnd, lineStr: lineStr, str: str)
+        } else {
+            while true {
+                guard at < headerEnd else { throw .corrupt("include directories run past the header") }
+                if try line.u8(at) == 0 { at += 1; break }
+                let next = try line.stringEnd(at)
+                directories.append(try line.string(UInt64(at)))
+                at = next
+            }
+            while true {
+                guard at < headerEnd else { throw .corrupt("file names run past the header") }
+                if try line.u8(at) == 0 { break }
+                let next = try line.stringEnd(at)
+                let name = try line.string(UInt64(at))
+                at = next
+                let directory = try line.uleb(&at)
+                _ = try line.uleb(&at)
+                _ = try line.uleb(&at)
+                files.append((name, directory))
+            }
+        }
+        self.directories = directories
+        self.files = files
+    }
+
+    /// DWARF 5 directory and file entries: the directories' paths, the files' paths and
+    /// directory indices.
+    static func v5Entries(_ line: DwarfSection, at start: Int, headerEnd: Int, lineStr: DwarfSection,
+                          str: DwarfSection) throws(DwarfReadFailure) -> ([String], [(name: String, directory: UInt64)]) {
+        var at = start
+        var directories: [String] = []
+        var files: [(name: String, directory: UInt64)] = []
+        for pass in 0..<2 {
+            guard at < headerEnd else { throw .corrupt("line table entry formats run past the header") }
+            let formatCount = Int(try line.u8(at))
+            at += 1
+            var formats: [(UInt64, UInt16)] = []
+            for _ in 0..<formatCount {
+                let content = try line.uleb(&at)
+                let form = try line.uleb(&at)
+                guard form <= 0xffff else { throw .corrupt("line table entry form 0x\(String(form, radix: 16))") }
+                formats.append((content, UInt16(form)))
+            }
+            let count = try line.uleb(&at)
+            guard count <= UInt64(max(headerEnd - at, 0)) else { throw .corrupt("\(count) line table entries cannot fit in the header") }
+            for _ in 0..<count {
+                var name = ""
+                var directory: UInt64 = 0
+                for (content, form) in formats {
+                    if content == 1 {
+                        switch form {
+                        case DW.string: name = try line.string(UInt64(at))
+                        case DW.lineStrp: name = try lineStr.string(line.relocated(at, 4))
+                        case DW.strp: name = try str.string(line.relocated(at, 4))
+                        default: throw .unsupported("line table path form 0x\(String(form, radix: 16))")
+                        }
+                    } else if content == 2 {
+                        switch form {
+                        case DW.data1: directory = try line.fixed(at, 1)
+                        case DW.data2: directory = try line.fixed(at, 2)
+                        case DW.udata:
+                            var p = at
+                            directory = try line.uleb(&p)
+                        default: throw .corrupt("line table directory index form 0x\(String(form, radix: 16))")
+                        }
+                    }
+                    try skip(form, at: &at, in: line)
+                }
+                guard at <= headerEnd else { throw .corrupt("line table entries run past the header") }
+                if pass == 0 { directories.append(name) } else { files.append((name, directory)) }
+            }
+        }
+        return (directories, files)
+    }
+
+    static func skip(_ form: UInt16, at: inout Int, in line: DwarfSection) throws(DwarfReadFailure) {
+        switch form {
+        case DW.string: at = try line.stringEnd(at)
+        case DW.lineStrp, DW.strp, DW.secOffset, DW.data4, DW.strx4: _ = try line.fixed(at, 4); at += 4
+        case DW.data1, DW.strx1: _ = try line.fixed(at, 1); at += 1
+        case DW.data2, DW.strx2: _ = try line.fixed(at, 2); at += 2
+        case DW.strx3: _ = try line.fixed(at, 3); at += 3
+        case DW.data8: _ = try line.fixed(at, 8); at += 8
+        case DW.data16:
+            guard at <= line.count - 16 else { throw line.outside(at, 16) }
+            at += 16
+        case DW.udata, DW.strx: _ = try line.uleb(&at)
+        case DW.block:
+            let length = try line.uleb(&at)
+            guard length <= UInt64(line.count - at) else { throw line.outside(at, Int(clamping: length)) }
+            at += Int(length)
+        default: throw .corrupt("line table entry form 0x\(String(form, radix: 16))")
+        }
+    }
+
+    /// A file's name joined to its directory and the compilation directory, as libdwarf
+    /// 20210528 joins them for `dwarf_srcfiles`.
+    func fullPath(_ file: (name: String, directory: UInt64), compDir: String?) throws(DwarfReadFailure) -> String {
+        if LineProgramHeader.isFullPath(file.name) { return file.name }
+        let comp = compDir ?? ""
+        // DWARF 2-4 number the include directories from 1, 0 standing for the compilation
+        // directory alone. DWARF 5 numbers them from 0 (the compilation directory's entry),
+        // and libdwarf joins entry 0 like any other, to DW_AT_comp_dir when relative.
+        if file.directory == 0 && version < 5 {
+            return comp.isEmpty ? file.name : comp + "/" + file.name
+        }
+        let index = version >= 5 ? file.directory : file.directory - 1
+        guard index < UInt64(directories.count) else { throw .corrupt("a file names directory \(file.directory) of \(directories.count)") }
+        let include = directories[Int(index)]
+        if !include.isEmpty && LineProgramHeader.isFullPath(include) { return include + "/" + file.name }
+        var path = ""
+        if !comp.isEmpty { path += comp + "/" }
+        if !include.isEmpty { path += include + "/" }
+        return path + file.name
+    }
+
+    static func isFullPath(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        guard let first = utf8.first else { return false }
+        if first == UInt8(ascii: "/") || first == UInt8(ascii: "\\") { return true }
+        if (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")) || (first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z")) {
+            return utf8.dropFirst().first == UInt8(ascii: ":")
+        }
+        return false
+    }
+}
