@@ -168,7 +168,7 @@ final class RelocationIndex {
         // The entries are searched by place: a table out of order is refused (checked at a
         // spread of entries, not all: a large module's table is hundreds of MiB).
         if entryCount > 1 {
-            let samples = min(entryCount, 257)
+            let samples = min(entryCount, 17)
             var previous: UInt64 = 0
             for k in 0..<samples {
                 let index = k * (entryCount - 1) / (samples - 1)

@@ -118,6 +118,65 @@ struct Abbrev {
     /// Where DW_AT_sibling's value is from the start of the attributes, and its form, when
     /// every attribute before it has a fixed size.
     let sibling: (offset: Int, form: UInt16)?
+    /// When every form has a fixed size: the attributes the reader looks at, at their
+    /// offsets from the start of the attributes.
+    let template: DieAttrs?
+}
+
+/// One attribute value: its form and where it is in `.debug_info`.
+struct DieAttr {
+    var form: UInt16 = 0
+    var at: Int = -1
+    var implicit: Int64 = 0
+    var present: Bool { at >= 0 }
+}
+
+/// The attributes of a DIE the reader looks at, each the first of its kind (as `dwarf_attr`
+/// finds it), and where its attributes end.
+struct DieAttrs {
+    var name = DieAttr(), declaration = DieAttr(), specification = DieAttr(), abstractOrigin = DieAttr()
+    var type = DieAttr(), declFile = DieAttr(), declLine = DieAttr(), declColumn = DieAttr(), byteSize = DieAttr()
+    var memberLocation = DieAttr(), dataBitOffset = DieAttr(), count = DieAttr(), upperBound = DieAttr()
+    var sibling = DieAttr(), compDir = DieAttr(), stmtList = DieAttr(), strOffsetsBase = DieAttr(), location = DieAttr()
+    var end = 0
+
+    @inline(__always)
+    mutating func record(_ attribute: UInt16, _ value: DieAttr) {
+        switch attribute {
+        case DW.atName: if !name.present { name = value }
+        case DW.atDeclaration: if !declaration.present { declaration = value }
+        case DW.atSpecification: if !specification.present { specification = value }
+        case DW.atAbstractOrigin: if !abstractOrigin.present { abstractOrigin = value }
+        case DW.atType: if !type.present { type = value }
+        case DW.atDeclFile: if !declFile.present { declFile = value }
+        case DW.atDeclLine: if !declLine.present { declLine = value }
+        case DW.atDeclColumn: if !declColumn.present { declColumn = value }
+        case DW.atByteSize: if !byteSize.present { byteSize = value }
+        case DW.atDataMemberLocation: if !memberLocation.present { memberLocation = value }
+        case DW.atDataBitOffset: if !dataBitOffset.present { dataBitOffset = value }
+        case DW.atCount: if !count.present { count = value }
+        case DW.atUpperBound: if !upperBound.present { upperBound = value }
+        case DW.atSibling: if !sibling.present { sibling = value }
+        case DW.atCompDir: if !compDir.present { compDir = value }
+        case DW.atStmtList: if !stmtList.present { stmtList = value }
+        case DW.atStrOffsetsBase: if !strOffsetsBase.present { strOffsetsBase = value }
+        case DW.atLocation: if !location.present { location = value }
+        default: break
+        }
+    }
+
+    /// The template of a fixed-size abbreviation placed at `base`.
+    @inline(__always)
+    func shifted(by base: Int) -> DieAttrs {
+        var r = self
+        @inline(__always) func move(_ a: inout DieAttr) { if a.at >= 0 { a.at += base } }
+        move(&r.name); move(&r.declaration); move(&r.specification); move(&r.abstractOrigin); move(&r.type)
+        move(&r.declFile); move(&r.declLine); move(&r.declColumn); move(&r.byteSize); move(&r.memberLocation)
+        move(&r.dataBitOffset); move(&r.count); move(&r.upperBound); move(&r.sibling); move(&r.compDir)
+        move(&r.stmtList); move(&r.strOffsetsBase); move(&r.location)
+        r.end = base + end
+        return r
+    }
 }
 
 /// The abbreviations of one `.debug_abbrev` table, by code.
@@ -148,6 +207,7 @@ final class AbbrevTable {
             var specs: [Abbrev.Spec] = []
             var fixed: Int? = 0
             var sibling: (Int, UInt16)?
+            var template = DieAttrs()
             while true {
                 let attribute = try section.uleb(&at)
                 let form = try section.uleb(&at)
@@ -164,6 +224,7 @@ final class AbbrevTable {
                 }
                 if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
                 if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
+                    template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit))
                     fixed = size + width
                 } else {
                     fixed = nil
@@ -171,8 +232,9 @@ final class AbbrevTable {
                 specs.append(Abbrev.Spec(attribute: UInt16(attribute), form: form16, implicitConst: implicit))
             }
             guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
+            template.end = fixed ?? 0
             let abbrev = Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
-                                sibling: sibling.map { (offset: $0.0, form: $0.1) })
+                                sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil ? nil : template)
             // The first definition of a code is the one used, as in libdwarf's table.
             if code == UInt64(dense.count) + 1 && sparse.isEmpty {
                 dense.append(abbrev)

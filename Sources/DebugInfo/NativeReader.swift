@@ -23,6 +23,8 @@ final class NativeDwarfReader {
 
     // Per compilation unit.
     private var files: [String] = []
+    /// `files` relative to the compilation directory, made on first use.
+    private var relativeFiles: [String?] = []
     private var compDir: String?
     private var fileIndexBase = 1
 
@@ -147,24 +149,16 @@ final class NativeDwarfReader {
         return Die(offset: offset, abbrev: abbrev, attributes: at, unit: unitIndex)
     }
 
-    struct Attr {
-        var form: UInt16 = 0
-        var at: Int = -1
-        var implicit: Int64 = 0
-        var present: Bool { at >= 0 }
-    }
-
-    struct Attrs {
-        var name = Attr(), declaration = Attr(), specification = Attr(), abstractOrigin = Attr(), type = Attr()
-        var declFile = Attr(), declLine = Attr(), declColumn = Attr(), byteSize = Attr(), memberLocation = Attr()
-        var dataBitOffset = Attr(), count = Attr(), upperBound = Attr(), sibling = Attr(), compDir = Attr()
-        var stmtList = Attr(), strOffsetsBase = Attr(), location = Attr()
-        var end = 0
-    }
+    typealias Attr = DieAttr
+    typealias Attrs = DieAttrs
 
     /// The attributes the walk reads, each the first of its kind (as `dwarf_attr` finds it),
     /// and where the DIE's attributes end.
     private func attributes(_ die: Die) throws(DwarfReadFailure) -> Attrs {
+        if let template = die.abbrev.template {
+            guard die.attributes <= info.count - template.end else { throw info.outside(die.attributes, template.end) }
+            return template.shifted(by: die.attributes)
+        }
         var result = Attrs()
         var at = die.attributes
         let unit = units[die.unit]
@@ -177,28 +171,7 @@ final class NativeDwarfReader {
                 }
                 form = UInt16(actual)
             }
-            let value = Attr(form: form, at: at, implicit: spec.implicitConst)
-            switch spec.attribute {
-            case DW.atName: if !result.name.present { result.name = value }
-            case DW.atDeclaration: if !result.declaration.present { result.declaration = value }
-            case DW.atSpecification: if !result.specification.present { result.specification = value }
-            case DW.atAbstractOrigin: if !result.abstractOrigin.present { result.abstractOrigin = value }
-            case DW.atType: if !result.type.present { result.type = value }
-            case DW.atDeclFile: if !result.declFile.present { result.declFile = value }
-            case DW.atDeclLine: if !result.declLine.present { result.declLine = value }
-            case DW.atDeclColumn: if !result.declColumn.present { result.declColumn = value }
-            case DW.atByteSize: if !result.byteSize.present { result.byteSize = value }
-            case DW.atDataMemberLocation: if !result.memberLocation.present { result.memberLocation = value }
-            case DW.atDataBitOffset: if !result.dataBitOffset.present { result.dataBitOffset = value }
-            case DW.atCount: if !result.count.present { result.count = value }
-            case DW.atUpperBound: if !result.upperBound.present { result.upperBound = value }
-            case DW.atSibling: if !result.sibling.present { result.sibling = value }
-            case DW.atCompDir: if !result.compDir.present { result.compDir = value }
-            case DW.atStmtList: if !result.stmtList.present { result.stmtList = value }
-            case DW.atStrOffsetsBase: if !result.strOffsetsBase.present { result.strOffsetsBase = value }
-            case DW.atLocation: if !result.location.present { result.location = value }
-            default: break
-            }
+            result.record(spec.attribute, Attr(form: form, at: at, implicit: spec.implicitConst))
             try DwarfForms.skip(form, at: &at, in: info, unit: unit)
         }
         result.end = at
@@ -433,7 +406,14 @@ final class NativeDwarfReader {
               line > 0, line < UInt64(Int32.max) else { return nil }
         let column = try unsigned(attrs.declColumn).flatMap { $0 > 0 && $0 < UInt64(Int32.max) ? Int($0) : nil }
         guard fileIndex >= UInt64(fileIndexBase), fileIndex - UInt64(fileIndexBase) < UInt64(files.count) else { return nil }
-        let file = SourcePath.relativeToCompDir(files[Int(fileIndex) - fileIndexBase], compDir: compDir)
+        let index = Int(fileIndex) - fileIndexBase
+        let file: String
+        if let known = relativeFiles[index] {
+            file = known
+        } else {
+            file = SourcePath.relativeToCompDir(files[index], compDir: compDir)
+            relativeFiles[index] = file
+        }
         return SourceLocation(file: file, line: Int(line), column: column)
     }
 
@@ -447,6 +427,7 @@ final class NativeDwarfReader {
             try beginUnit(unitDie)
             try walkChildren(of: unitDie)
         }
+        try resolveStructOffsets()
         var wanted = Set(variables.values.joined().compactMap(\.structName))
         var done: Set<String> = []
         while let name = wanted.popFirst() {
@@ -469,6 +450,7 @@ final class NativeDwarfReader {
         compDir = attrs.compDir.present ? try? string(attrs.compDir, unit: die.unit) : nil
         fileIndexBase = units[die.unit].version >= 5 ? 0 : 1
         files = (try? sourceFiles(attrs, unit: die.unit)) ?? []
+        relativeFiles = Array(repeating: nil, count: files.count)
     }
 
     private func countDie() throws(DwarfReadFailure) {
@@ -490,10 +472,54 @@ final class NativeDwarfReader {
         }
     }
 
+    /// A name given by offset into `.debug_str` or `.debug_line_str`, as a key that needs no
+    /// string: `ld -r` merges equal strings of these sections, so one name is mostly one
+    /// key (a name with two keys is only looked at twice). Nil for other forms.
+    @inline(__always)
+    private func nameKey(_ attrs: Attrs) throws(DwarfReadFailure) -> UInt64? {
+        switch attrs.name.form {
+        case DW.strp:
+            let offset = try info.relocated(attrs.name.at, 4)
+            return offset < UInt64(str.count) ? offset : nil
+        case DW.lineStrp:
+            let offset = try info.relocated(attrs.name.at, 4)
+            return offset < UInt64(lineStr.count) ? offset | 1 << 62 : nil
+        default:
+            return nil
+        }
+    }
+
+    private func string(key: UInt64) throws(DwarfReadFailure) -> String {
+        key & 1 << 62 != 0 ? try lineStr.string(key & ~(1 << 62)) : try str.string(key)
+    }
+
+    /// The first definition of each structure by name; by name key while walking (one
+    /// string per distinct name, not per unit that repeats it), resolved in `read`.
+    private var structOffsetsByKey: [UInt64: Int] = [:]
+    /// Functions already known by name key, and whether the one known is a declaration.
+    private var functionKeys: [UInt64: Bool] = [:]
+    /// Variable declarations already known by name key.
+    private var declarationKeys: Set<UInt64> = []
+
     private func noteStruct(_ die: Die) throws(DwarfReadFailure) {
         let attrs = try attributes(die)
+        if let key = try nameKey(attrs) {
+            guard structOffsetsByKey[key] == nil, try !flag(attrs.declaration) else { return }
+            structOffsetsByKey[key] = die.offset
+            return
+        }
         guard let name = try name(attrs, unit: die.unit), structOffsets[name] == nil, try !flag(attrs.declaration) else { return }
         structOffsets[name] = die.offset
+    }
+
+    /// `structOffsets` with the structures noted by key: the first definition of each name.
+    private func resolveStructOffsets() throws(DwarfReadFailure) {
+        for (key, offset) in structOffsetsByKey {
+            let name = try string(key: key)
+            if let known = structOffsets[name], known < offset { continue }
+            structOffsets[name] = offset
+        }
+        structOffsetsByKey = [:]
     }
 
     private func recordStruct(_ die: Die) throws(DwarfReadFailure) {
@@ -521,6 +547,13 @@ final class NativeDwarfReader {
     private func recordVariable(_ die: Die) throws(DwarfReadFailure) {
         let attrs = try attributes(die)
         let isDeclaration = try flag(attrs.declaration)
+        // An `extern` declaration from a header, repeated by every unit that includes it:
+        // the first with a place is kept.
+        var key: UInt64?
+        if isDeclaration && !attrs.specification.present {
+            key = try nameKey(attrs)
+            if let key, declarationKeys.contains(key) { return }
+        }
         var specification: (die: Die, attrs: Attrs)?
         if let ref = try referenceOffset(attrs.specification, unit: die.unit) {
             let target = try dieAt(ref)
@@ -533,6 +566,7 @@ final class NativeDwarfReader {
         if location == nil { location = try declLocation(specification?.attrs) }
         if isDeclaration {
             if variableDeclarations[name] == nil, let location { variableDeclarations[name] = location }
+            if let key, variableDeclarations[name] != nil { declarationKeys.insert(key) }
             return
         }
         var type = DwarfReader.TypeInfo.unknown
@@ -547,6 +581,13 @@ final class NativeDwarfReader {
     private func recordFunction(_ die: Die) throws(DwarfReadFailure) {
         let attrs = try attributes(die)
         let isDeclaration = try flag(attrs.declaration)
+        // A prototype repeated by every unit that includes its header, or a function known
+        // already: nothing changes (a definition replaces a declaration, nothing else).
+        var key: UInt64?
+        if !attrs.specification.present && !attrs.abstractOrigin.present {
+            key = try nameKey(attrs)
+            if let key, let knownIsDeclaration = functionKeys[key], !knownIsDeclaration || isDeclaration { return }
+        }
         var origin: (die: Die, attrs: Attrs)?
         var ref = try referenceOffset(attrs.specification, unit: die.unit)
         if ref == nil { ref = try referenceOffset(attrs.abstractOrigin, unit: die.unit) }
@@ -557,10 +598,14 @@ final class NativeDwarfReader {
         var name = try self.name(attrs, unit: die.unit)
         if name == nil, let origin { name = try self.name(origin.attrs, unit: origin.die.unit) }
         guard let name else { return }
-        if let existing = functions[name], !existing.isDeclaration || isDeclaration { return }
+        if let existing = functions[name], !existing.isDeclaration || isDeclaration {
+            if let key { functionKeys[key] = existing.isDeclaration }
+            return
+        }
         var location = try declLocation(attrs)
         if location == nil { location = try declLocation(origin?.attrs) }
         functions[name] = DebugFunction(name: name, location: location, isDeclaration: isDeclaration)
+        if let key { functionKeys[key] = isDeclaration }
     }
 
     // MARK: types
