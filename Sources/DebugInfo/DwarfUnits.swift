@@ -104,7 +104,7 @@ struct DwarfUnit {
 }
 
 /// One abbreviation: a DIE's tag, whether it has children, and its attributes' forms.
-struct Abbrev {
+final class Abbrev {
     struct Spec {
         let attribute: UInt16
         let form: UInt16
@@ -121,14 +121,38 @@ struct Abbrev {
     /// When every form has a fixed size: the attributes the reader looks at, at their
     /// offsets from the start of the attributes.
     let template: DieAttrs?
+
+    init(tag: UInt16, hasChildren: Bool, specs: [Spec], fixedSize: Int?, sibling: (offset: Int, form: UInt16)?, template: DieAttrs?) {
+        self.tag = tag
+        self.hasChildren = hasChildren
+        self.specs = specs
+        self.fixedSize = fixedSize
+        self.sibling = sibling
+        self.template = template
+    }
 }
 
 /// One attribute value: its form and where it is in `.debug_info`.
 struct DieAttr {
     var form: UInt16 = 0
-    var at: Int = -1
+    private var place: Int32 = -1
+    /// The value of a DW_FORM_implicit_const (in the abbreviation).
     var implicit: Int64 = 0
-    var present: Bool { at >= 0 }
+
+    init() {}
+
+    /// `.debug_info` is at most `ModuleLimits.fileSize` bytes, below 2 GiB.
+    init(form: UInt16, at: Int, implicit: Int64 = 0) {
+        self.form = form
+        self.place = Int32(truncatingIfNeeded: at)
+        self.implicit = implicit
+    }
+
+    var at: Int {
+        get { Int(place) }
+        set { place = Int32(truncatingIfNeeded: newValue) }
+    }
+    var present: Bool { place >= 0 }
 }
 
 /// The attributes of a DIE the reader looks at, each the first of its kind (as `dwarf_attr`

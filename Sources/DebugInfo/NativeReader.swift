@@ -1,4 +1,9 @@
 import ModuleObject
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The DWARF walk over the mapped file: what `DwarfReader` reads through libdwarf, read here
 /// from the sections themselves. Only what the rules need is decoded: the DIEs at file scope
@@ -22,9 +27,15 @@ final class NativeDwarfReader {
     private var strOffsetsBases: [Int: UInt64?] = [:]
 
     // Per compilation unit.
-    private var files: [String] = []
-    /// `files` relative to the compilation directory, made on first use.
+    private var unitAttrs = Attrs()
+    private var unitIndex = 0
+    private var unitLinesRead = false
+    private var unitLineHeader: LineProgramHeader?
+    /// The unit's file names relative to the compilation directory, made on first use.
     private var relativeFiles: [String?] = []
+    /// Full paths made relative, for the units of one compilation directory.
+    private var relativeCache: [String: String] = [:]
+    private var relativeCacheDirectory: String?
     private var compDir: String?
     private var fileIndexBase = 1
 
@@ -131,7 +142,8 @@ final class NativeDwarfReader {
 
     struct Die {
         let offset: Int
-        let abbrev: Abbrev
+        /// Kept alive by its unit's table for as long as the reader.
+        unowned(unsafe) let abbrev: Abbrev
         /// Offset of the first attribute value.
         let attributes: Int
         let unit: Int
@@ -405,16 +417,35 @@ final class NativeDwarfReader {
         guard let attrs, let fileIndex = try unsigned(attrs.declFile), let line = try unsigned(attrs.declLine),
               line > 0, line < UInt64(Int32.max) else { return nil }
         let column = try unsigned(attrs.declColumn).flatMap { $0 > 0 && $0 < UInt64(Int32.max) ? Int($0) : nil }
-        guard fileIndex >= UInt64(fileIndexBase), fileIndex - UInt64(fileIndexBase) < UInt64(files.count) else { return nil }
+        let header = unitLines()
+        let count = header?.files.count ?? 0
+        guard let header, fileIndex >= UInt64(fileIndexBase), fileIndex - UInt64(fileIndexBase) < UInt64(count) else { return nil }
         let index = Int(fileIndex) - fileIndexBase
         let file: String
         if let known = relativeFiles[index] {
             file = known
         } else {
-            file = SourcePath.relativeToCompDir(files[index], compDir: compDir)
+            guard let full = try? header.fullPath(index, compDir: compDir, lineStr: lineStr, str: str, line: self.line) else { return nil }
+            if let known = relativeCache[full] {
+                file = known
+            } else {
+                file = SourcePath.relativeToCompDir(full, compDir: compDir)
+                relativeCache[full] = file
+            }
             relativeFiles[index] = file
         }
         return SourceLocation(file: file, line: Int(line), column: column)
+    }
+
+    /// The header of the current unit's line program (its file names), read on first use;
+    /// nil when the unit has none or it cannot be read (as `dwarf_srcfiles` fails).
+    private func unitLines() -> LineProgramHeader? {
+        if !unitLinesRead {
+            unitLinesRead = true
+            unitLineHeader = try? lineHeader(unitAttrs, unit: unitIndex)
+            relativeFiles = Array(repeating: nil, count: unitLineHeader?.files.count ?? 0)
+        }
+        return unitLineHeader
     }
 
     // MARK: the walk
@@ -427,12 +458,11 @@ final class NativeDwarfReader {
             try beginUnit(unitDie)
             try walkChildren(of: unitDie)
         }
-        try resolveStructOffsets()
         var wanted = Set(variables.values.joined().compactMap(\.structName))
         var done: Set<String> = []
         while let name = wanted.popFirst() {
             done.insert(name)
-            guard structs[name] == nil, let offset = structOffsets[name] else { continue }
+            guard structs[name] == nil, let offset = structOffset(named: name) else { continue }
             try recordStruct(try dieAt(offset))
             for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
                 && !member.typeName.contains("*") && !member.typeName.contains("[") {
@@ -449,8 +479,15 @@ final class NativeDwarfReader {
         unitNames.append(try name(attrs, unit: die.unit) ?? "<unnamed unit>")
         compDir = attrs.compDir.present ? try? string(attrs.compDir, unit: die.unit) : nil
         fileIndexBase = units[die.unit].version >= 5 ? 0 : 1
-        files = (try? sourceFiles(attrs, unit: die.unit)) ?? []
-        relativeFiles = Array(repeating: nil, count: files.count)
+        unitAttrs = attrs
+        unitIndex = die.unit
+        unitLinesRead = false
+        unitLineHeader = nil
+        relativeFiles = []
+        if compDir != relativeCacheDirectory {
+            relativeCache = [:]
+            relativeCacheDirectory = compDir
+        }
     }
 
     private func countDie() throws(DwarfReadFailure) {
@@ -512,14 +549,21 @@ final class NativeDwarfReader {
         structOffsets[name] = die.offset
     }
 
-    /// `structOffsets` with the structures noted by key: the first definition of each name.
-    private func resolveStructOffsets() throws(DwarfReadFailure) {
-        for (key, offset) in structOffsetsByKey {
-            let name = try string(key: key)
-            if let known = structOffsets[name], known < offset { continue }
-            structOffsets[name] = offset
+    /// The first definition of the structure `name`: the first of those noted by name
+    /// (inline strings) and by key (compared with `name` in place, no string made).
+    private func structOffset(named name: String) -> Int? {
+        var best = structOffsets[name]
+        var bytes = Array(name.utf8)
+        bytes.append(0)
+        for (key, offset) in structOffsetsByKey where best.map({ offset < $0 }) ?? true {
+            let section = key & 1 << 62 != 0 ? lineStr : str
+            let start = key & ~(1 << 62)
+            guard let base = section.base, start < UInt64(section.count),
+                  UInt64(bytes.count) <= UInt64(section.count) - start,
+                  memcmp(base + Int(start), bytes, bytes.count) == 0 else { continue }
+            best = offset
         }
-        structOffsetsByKey = [:]
+        return best
     }
 
     private func recordStruct(_ die: Die) throws(DwarfReadFailure) {
@@ -667,34 +711,45 @@ final class NativeDwarfReader {
 
     // MARK: the line table's file names
 
-    /// The unit's source files as `dwarf_srcfiles` names them: from the header of its line
-    /// program, each joined to its include directory and the compilation directory.
-    private func sourceFiles(_ attrs: Attrs, unit unitIndex: Int) throws(DwarfReadFailure) -> [String] {
-        guard attrs.stmtList.present, line.base != nil else { return [] }
+    /// The header of the unit's line program, as `dwarf_srcfiles` reads it: nil without
+    /// DW_AT_stmt_list; fails when the header or DW_AT_comp_dir cannot be read.
+    private func lineHeader(_ attrs: Attrs, unit unitIndex: Int) throws(DwarfReadFailure) -> LineProgramHeader? {
+        guard attrs.stmtList.present, line.base != nil else { return nil }
         let offset: UInt64
         switch attrs.stmtList.form {
         case DW.data4, DW.secOffset: offset = try info.relocated(attrs.stmtList.at, 4)
         case DW.data8: offset = try info.relocated(attrs.stmtList.at, 8)
-        default: return []
+        default: return nil
         }
-        guard offset < UInt64(line.count) else { return [] }
-        // dwarf_srcfiles fails when the unit's DW_AT_comp_dir cannot be read.
-        let compilationDirectory: String? = attrs.compDir.present ? try string(attrs.compDir, unit: unitIndex) : nil
+        guard offset < UInt64(line.count) else { return nil }
+        if attrs.compDir.present { _ = try string(attrs.compDir, unit: unitIndex) }
         let header = try LineProgramHeader(line, at: Int(offset), lineStr: lineStr, str: str)
-        var result: [String] = []
-        result.reserveCapacity(header.files.count)
-        for file in header.files {
-            result.append(try header.fullPath(file, compDir: compilationDirectory))
-        }
-        return result
+        return header.files.isEmpty ? nil : header
     }
 }
 
-/// The header of one line program, as far as its file names.
+/// A string of a line program header, not yet made: in the header itself, or by offset in
+/// `.debug_line_str` or `.debug_str`.
+enum HeaderString {
+    case inline(Int)
+    case lineStr(UInt64)
+    case str(UInt64)
+
+    func resolve(line: DwarfSection, lineStr: DwarfSection, str: DwarfSection) throws(DwarfReadFailure) -> String {
+        switch self {
+        case .inline(let at): return try line.string(UInt64(at))
+        case .lineStr(let offset): return try lineStr.string(offset)
+        case .str(let offset): return try str.string(offset)
+        }
+    }
+}
+
+/// The header of one line program, as far as its file names, which are made only when
+/// asked for.
 struct LineProgramHeader {
     let version: Int
-    let directories: [String]
-    let files: [(name: String, directory: UInt64)]
+    let directories: [HeaderString]
+    let files: [(name: HeaderString, directory: UInt64)]
 
     init(_ line: DwarfSection, at start: Int, lineStr: DwarfSection, str: DwarfSection) throws(DwarfReadFailure) {
         let length = try line.fixed(start, 4)
@@ -713,8 +768,8 @@ struct LineProgramHeader {
         let opcodeBase = Int(try line.u8(at))
         at += 1 + max(opcodeBase - 1, 0)
         guard at <= headerEnd else { throw .corrupt("line table header") }
-        var directories: [String] = []
-        var files: [(String, UInt64)] = []
+        var directories: [HeaderString] = []
+        var files: [(name: HeaderString, directory: UInt64)] = []
         if version >= 5 {
             (directories, files) = try LineProgramHeader.v5Entries(line, at: at, headerEnd: headerEnd, lineStr: lineStr, str: str)
         } else {
@@ -722,20 +777,25 @@ struct LineProgramHeader {
                 guard at < headerEnd else { throw .corrupt("include directories run past the header") }
                 if try line.u8(at) == 0 { at += 1; break }
                 let next = try line.stringEnd(at)
-                directories.append(try line.string(UInt64(at)))
+                directories.append(.inline(at))
                 at = next
             }
             while true {
                 guard at < headerEnd else { throw .corrupt("file names run past the header") }
                 if try line.u8(at) == 0 { break }
                 let next = try line.stringEnd(at)
-                let name = try line.string(UInt64(at))
+                let name = HeaderString.inline(at)
                 at = next
                 let directory = try line.uleb(&at)
                 _ = try line.uleb(&at)
                 _ = try line.uleb(&at)
                 files.append((name, directory))
             }
+        }
+        // dwarf_srcfiles fails as a whole on a file naming a directory past the last.
+        let limit = UInt64(directories.count) + (version >= 5 ? 0 : 1)
+        for file in files where file.directory >= limit && !(version < 5 && file.directory == 0) {
+            throw .corrupt("a file names directory \(file.directory) of \(directories.count)")
         }
         self.directories = directories
         self.files = files
@@ -744,10 +804,10 @@ struct LineProgramHeader {
     /// DWARF 5 directory and file entries: the directories' paths, the files' paths and
     /// directory indices.
     static func v5Entries(_ line: DwarfSection, at start: Int, headerEnd: Int, lineStr: DwarfSection,
-                          str: DwarfSection) throws(DwarfReadFailure) -> ([String], [(name: String, directory: UInt64)]) {
+                          str: DwarfSection) throws(DwarfReadFailure) -> ([HeaderString], [(name: HeaderString, directory: UInt64)]) {
         var at = start
-        var directories: [String] = []
-        var files: [(name: String, directory: UInt64)] = []
+        var directories: [HeaderString] = []
+        var files: [(name: HeaderString, directory: UInt64)] = []
         for pass in 0..<2 {
             guard at < headerEnd else { throw .corrupt("line table entry formats run past the header") }
             let formatCount = Int(try line.u8(at))
@@ -762,14 +822,20 @@ struct LineProgramHeader {
             let count = try line.uleb(&at)
             guard count <= UInt64(max(headerEnd - at, 0)) else { throw .corrupt("\(count) line table entries cannot fit in the header") }
             for _ in 0..<count {
-                var name = ""
+                var name = HeaderString.inline(-1)
                 var directory: UInt64 = 0
                 for (content, form) in formats {
                     if content == 1 {
                         switch form {
-                        case DW.string: name = try line.string(UInt64(at))
-                        case DW.lineStrp: name = try lineStr.string(line.relocated(at, 4))
-                        case DW.strp: name = try str.string(line.relocated(at, 4))
+                        case DW.string: name = .inline(at)
+                        case DW.lineStrp:
+                            let offset = try line.relocated(at, 4)
+                            guard offset < UInt64(lineStr.count) else { throw .corrupt("line table path outside .debug_line_str") }
+                            name = .lineStr(offset)
+                        case DW.strp:
+                            let offset = try line.relocated(at, 4)
+                            guard offset < UInt64(str.count) else { throw .corrupt("line table path outside .debug_str") }
+                            name = .str(offset)
                         default: throw .unsupported("line table path form 0x\(String(form, radix: 16))")
                         }
                     } else if content == 2 {
@@ -811,25 +877,28 @@ struct LineProgramHeader {
         }
     }
 
-    /// A file's name joined to its directory and the compilation directory, as libdwarf
-    /// 20210528 joins them for `dwarf_srcfiles`.
-    func fullPath(_ file: (name: String, directory: UInt64), compDir: String?) throws(DwarfReadFailure) -> String {
-        if LineProgramHeader.isFullPath(file.name) { return file.name }
+    /// File `index`'s name joined to its directory and the compilation directory, as
+    /// libdwarf 20210528 joins them for `dwarf_srcfiles`.
+    func fullPath(_ index: Int, compDir: String?, lineStr: DwarfSection, str: DwarfSection,
+                  line: DwarfSection) throws(DwarfReadFailure) -> String {
+        let file = files[index]
+        let name = try file.name.resolve(line: line, lineStr: lineStr, str: str)
+        if LineProgramHeader.isFullPath(name) { return name }
         let comp = compDir ?? ""
         // DWARF 2-4 number the include directories from 1, 0 standing for the compilation
         // directory alone. DWARF 5 numbers them from 0 (the compilation directory's entry),
         // and libdwarf joins entry 0 like any other, to DW_AT_comp_dir when relative.
         if file.directory == 0 && version < 5 {
-            return comp.isEmpty ? file.name : comp + "/" + file.name
+            return comp.isEmpty ? name : comp + "/" + name
         }
-        let index = version >= 5 ? file.directory : file.directory - 1
-        guard index < UInt64(directories.count) else { throw .corrupt("a file names directory \(file.directory) of \(directories.count)") }
-        let include = directories[Int(index)]
-        if !include.isEmpty && LineProgramHeader.isFullPath(include) { return include + "/" + file.name }
+        let directory = version >= 5 ? file.directory : file.directory - 1
+        guard directory < UInt64(directories.count) else { throw .corrupt("a file names directory \(file.directory) of \(directories.count)") }
+        let include = try directories[Int(directory)].resolve(line: line, lineStr: lineStr, str: str)
+        if !include.isEmpty && LineProgramHeader.isFullPath(include) { return include + "/" + name }
         var path = ""
         if !comp.isEmpty { path += comp + "/" }
         if !include.isEmpty { path += include + "/" }
-        return path + file.name
+        return path + name
     }
 
     static func isFullPath(_ name: String) -> Bool {
