@@ -15,7 +15,8 @@ struct DwarfSection {
     let base: UnsafeRawPointer?
     let count: Int
     let bigEndian: Bool
-    let relocations: RelocationIndex?
+    /// Kept alive by the reader that made the section.
+    unowned(unsafe) let relocations: RelocationIndex?
 
     static func absent(_ name: String, bigEndian: Bool) -> DwarfSection {
         DwarfSection(name: name, base: nil, count: 0, bigEndian: bigEndian, relocations: nil)

@@ -98,7 +98,8 @@ struct DwarfUnit {
     let version: Int
     let addressSize: Int
     let firstDie: Int
-    let abbrevs: AbbrevTable
+    /// Kept alive by the reader's list of tables.
+    unowned(unsafe) let abbrevs: AbbrevTable
     /// Width of DW_FORM_ref_addr: the address size in DWARF 2, the offset size after.
     var refAddrSize: Int { version == 2 ? addressSize : 4 }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ModuleObject
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,9 @@ final class NativeDwarfReader {
     let line: DwarfSection
     let strOffsets: DwarfSection
     private(set) var units: [DwarfUnit] = []
+    /// The owners of what `units` and the sections refer to without counting.
+    private var abbrevTables: [AbbrevTable] = []
+    private var relocationIndices: [RelocationIndex] = []
 
     private var dieCount = 0
     private var typeCache: [Int: DwarfReader.TypeInfo] = [:]
@@ -54,6 +58,7 @@ final class NativeDwarfReader {
         let bigEndian = module.identity.byteOrder == .big
         let sections = module.sections
         var symbolValues: [UInt64]?
+        var indices: [RelocationIndex] = []
         func section(_ name: String) throws(DwarfReadFailure) -> DwarfSection {
             guard let header = sections.first(where: { $0.name == name }), header.occupiesFile, header.size > 0 else {
                 return .absent(name, bigEndian: bigEndian)
@@ -76,6 +81,7 @@ final class NativeDwarfReader {
                                             explicitAddends: rel.type == Section.typeRela, identity: module.identity,
                                             symbolValues: symbolValues!)
             }
+            if let index { indices.append(index) }
             return DwarfSection(name: name, base: base + Int(header.offset), count: Int(header.size),
                                 bigEndian: bigEndian, relocations: index)
         }
@@ -87,6 +93,7 @@ final class NativeDwarfReader {
         lineStr = try section(".debug_line_str")
         line = try section(".debug_line")
         strOffsets = try section(".debug_str_offsets")
+        relocationIndices = indices
         for name in [".debug_types", ".debug_addr"] where sections.contains(where: { $0.name == name && $0.size > 0 }) {
             if name == ".debug_types" { throw .unsupported("\(name)") }
         }
@@ -133,6 +140,7 @@ final class NativeDwarfReader {
             } else {
                 table = try AbbrevTable(abbrevSection, offset: abbrevOffset, addressSize: addressSize, version: version)
                 tables[key] = table
+                abbrevTables.append(table)
             }
             units.append(DwarfUnit(offset: at, end: end, version: version, addressSize: addressSize, firstDie: first,
                                    abbrevs: table))
@@ -429,7 +437,7 @@ final class NativeDwarfReader {
             if let known = relativeCache[full] {
                 file = known
             } else {
-                file = SourcePath.relativeToCompDir(full, compDir: compDir)
+                file = RelativePathCache.shared.relative(full, compDir: compDir)
                 relativeCache[full] = file
             }
             relativeFiles[index] = file
@@ -549,13 +557,43 @@ final class NativeDwarfReader {
         structOffsets[name] = die.offset
     }
 
+    /// The structures noted by key, by the first eight bytes of their name (read in place).
+    private var structKeysByPrefix: [UInt64: [(key: UInt64, offset: Int)]]?
+
+    /// Up to the first eight bytes of a NUL-terminated string, zero-padded; nil outside.
+    @inline(__always)
+    private static func prefix(_ section: DwarfSection, _ start: UInt64) -> UInt64? {
+        guard let base = section.base, start < UInt64(section.count) else { return nil }
+        var value: UInt64 = 0
+        var at = Int(start)
+        for i in 0..<8 {
+            guard at < section.count else { return nil }
+            let byte = base.load(fromByteOffset: at, as: UInt8.self)
+            if byte == 0 { break }
+            value |= UInt64(byte) << (8 * UInt64(i))
+            at += 1
+        }
+        return value
+    }
+
     /// The first definition of the structure `name`: the first of those noted by name
     /// (inline strings) and by key (compared with `name` in place, no string made).
     private func structOffset(named name: String) -> Int? {
+        if structKeysByPrefix == nil {
+            var index: [UInt64: [(key: UInt64, offset: Int)]] = [:]
+            for (key, offset) in structOffsetsByKey {
+                let section = key & 1 << 62 != 0 ? lineStr : str
+                guard let prefix = NativeDwarfReader.prefix(section, key & ~(1 << 62)) else { continue }
+                index[prefix, default: []].append((key, offset))
+            }
+            structKeysByPrefix = index
+        }
         var best = structOffsets[name]
         var bytes = Array(name.utf8)
+        var prefix: UInt64 = 0
+        for (i, byte) in bytes.prefix(8).enumerated() { prefix |= UInt64(byte) << (8 * UInt64(i)) }
         bytes.append(0)
-        for (key, offset) in structOffsetsByKey where best.map({ offset < $0 }) ?? true {
+        for (key, offset) in structKeysByPrefix?[prefix] ?? [] where best.map({ offset < $0 }) ?? true {
             let section = key & 1 << 62 != 0 ? lineStr : str
             let start = key & ~(1 << 62)
             guard let base = section.base, start < UInt64(section.count),
@@ -909,5 +947,35 @@ struct LineProgramHeader {
             return utf8.dropFirst().first == UInt8(ascii: ":")
         }
         return false
+    }
+}
+
+/// Source paths made relative to their compilation directory, shared by the modules of a run:
+/// the headers of one kernel tree recur in every module built against it.
+final class RelativePathCache: @unchecked Sendable {
+    static let shared = RelativePathCache()
+    private let lock = NSLock()
+    private var cache: [String: [String: String]] = [:]
+    private var count = 0
+    static let capacity = 200_000
+
+    func relative(_ path: String, compDir: String?) -> String {
+        let directory = compDir ?? ""
+        lock.lock()
+        if let known = cache[directory]?[path] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let result = SourcePath.relativeToCompDir(path, compDir: compDir)
+        lock.lock()
+        if count >= RelativePathCache.capacity {
+            cache = [:]
+            count = 0
+        }
+        cache[directory, default: [:]][path] = result
+        count += 1
+        lock.unlock()
+        return result
     }
 }
