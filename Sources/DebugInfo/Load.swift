@@ -18,7 +18,8 @@ extension DebugInfo {
         }
         let outcome: Outcome
         do {
-            outcome = try module.withFileBytes { file -> Outcome in
+            outcome = try module.withFileBytes { fileBytes -> Outcome in
+                let file = fileBytes.bytes
                 do throws(DebugInfoError) {
                     try DwarfPrecheck.check(module, file: file)
                 } catch {
@@ -26,6 +27,7 @@ extension DebugInfo {
                 }
                 do throws(DwarfReadFailure) {
                     guard let reader = try NativeDwarfReader(module: module, file: file) else { return .read(nil) }
+                    reader.mayReleasePages = fileBytes.isFileMapping
                     return .read(try reader.read())
                 } catch {
                     switch error {

@@ -53,6 +53,33 @@ final class NativeDwarfReader {
 
     static let shfCompressed: UInt64 = 0x800
 
+    /// The mapped pages of the debug sections are given back every this many bytes of units
+    /// walked: what a large module's walk has read (its `.debug_info`, and the strings and
+    /// relocations of its names) would otherwise stay in the resident set until it is
+    /// unmapped, hundreds of MiB for the largest drivers. They are read again from the page
+    /// cache if needed (a unit's types, read last).
+    var releaseInterval = 16 << 20
+    private var walkedSinceRelease = 0
+    /// Only for a mapping of the file: `MADV_DONTNEED` empties memory that is not one.
+    var mayReleasePages = false
+
+    /// Tells the kernel the debug sections' pages are not needed for now (`MADV_DONTNEED`,
+    /// which for a file mapping drops them from the resident set; nothing here writes them).
+    private func releasePages() {
+        var ranges: [(UnsafeRawPointer, Int)] = []
+        for section in [info, str, lineStr, line, strOffsets] {
+            if let base = section.base { ranges.append((base, section.count)) }
+        }
+        for index in relocationIndices { ranges.append((index.base, index.entryCount * index.entrySize)) }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        for (base, count) in ranges {
+            let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+            let end = (Int(bitPattern: base) + count) & ~(page - 1)
+            guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
+            _ = madvise(address, end - start, MADV_DONTNEED)
+        }
+    }
+
     /// Nil when the module has no `.debug_info` with contents.
     init?(module: ModuleObject, file: UnsafeRawBufferPointer) throws(DwarfReadFailure) {
         let bigEndian = module.identity.byteOrder == .big
@@ -465,6 +492,11 @@ final class NativeDwarfReader {
             }
             try beginUnit(unitDie)
             try walkChildren(of: unitDie)
+            walkedSinceRelease += units[index].end - units[index].offset
+            if mayReleasePages && walkedSinceRelease >= releaseInterval {
+                releasePages()
+                walkedSinceRelease = 0
+            }
         }
         var wanted = Set(variables.values.joined().compactMap(\.structName))
         var done: Set<String> = []

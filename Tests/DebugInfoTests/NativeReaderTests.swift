@@ -42,7 +42,8 @@ import Testing
     static func compare(_ path: String, native mustBeNative: Bool = false) -> String? {
         guard let module = try? ModuleObject.load(path: path) else { return nil }
         if mustBeNative {
-            let unsupported = try? module.withFileBytes { file -> String? in
+            let unsupported = try? module.withFileBytes { fileBytes -> String? in
+                let file = fileBytes.bytes
                 do throws(DwarfReadFailure) {
                     _ = try NativeDwarfReader(module: module, file: file)?.read()
                     return nil
@@ -88,6 +89,23 @@ import Testing
         for path in paths {
             if let difference = Self.compare(path) { Issue.record(Comment(rawValue: difference)) }
         }
+    }
+
+    /// Pages given back after every unit (a large module gives them back every 16 MiB of
+    /// units) are read again from the file: the same values.
+    @Test(arguments: ["linux-6.1-amd64/fx_owner.ko", "linux-6.1-s390x/fx_initref.ko", "linux-6.1-armhf/fx_initref.ko", "linux-6.1-i386/fx_initref.ko"])
+    func pagesGivenBackAreReadAgain(fixture: String) throws {
+        let module = try ModuleObject.load(path: Fixtures.path(fixture))
+        let reference = try #require(try DebugInfo.load(module: module))
+        let released = try module.withFileBytes { fileBytes -> DebugInfo? in
+            #expect(fileBytes.isFileMapping)
+            let reader = try #require(try NativeDwarfReader(module: module, file: fileBytes.bytes))
+            reader.mayReleasePages = true
+            reader.releaseInterval = 1
+            return try reader.read()
+        }
+        #expect(Self.differences(released, reference).isEmpty)
+        #expect(!reference.variables.isEmpty)
     }
 
     /// Debian's 6.1 -dbg tree (scripts/triage-dbg fetches it): every module read the same by
