@@ -98,8 +98,11 @@ struct DwarfUnit {
     let version: Int
     let addressSize: Int
     let firstDie: Int
-    /// Kept alive by the reader's list of tables.
-    unowned(unsafe) let abbrevs: AbbrevTable
+    /// Offset of the unit's abbreviations in `.debug_abbrev`.
+    let abbrevOffset: UInt64
+    /// The key of its abbreviation table (the table's offset, the address size and version
+    /// its forms are sized for).
+    var abbrevKey: UInt64 { abbrevOffset << 8 | UInt64(addressSize) << 4 | UInt64(version) }
     /// Width of DW_FORM_ref_addr: the address size in DWARF 2, the offset size after.
     var refAddrSize: Int { version == 2 ? addressSize : 4 }
 }
@@ -206,6 +209,12 @@ struct DieAttrs {
 
 /// The abbreviations of one `.debug_abbrev` table, by code.
 final class AbbrevTable {
+    /// The tags of the DIEs whose attributes the reader reads.
+    static let readTags: Set<UInt16> = [DW.compileUnit, 0x41 /* type unit */, 0x3c /* partial unit */, DW.structureType,
+                                        DW.variable, DW.subprogram, DW.member, DW.arrayType, DW.enumerationType,
+                                        DW.pointerType, DW.subroutineType, DW.typedef, DW.unionType, DW.baseType,
+                                        DW.constType, DW.volatileType, 0x21 /* subrange */]
+
     private var dense: [Abbrev?] = []
     private var sparse: [UInt64: Abbrev] = [:]
 
@@ -258,8 +267,10 @@ final class AbbrevTable {
             }
             guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
             template.end = fixed ?? 0
+            // Only the DIEs whose attributes the reader looks at need a template.
+            let read = AbbrevTable.readTags.contains(UInt16(truncatingIfNeeded: tag))
             let abbrev = Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
-                                sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil ? nil : template)
+                                sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil || !read ? nil : template)
             // The first definition of a code is the one used, as in libdwarf's table.
             if code == UInt64(dense.count) + 1 && sparse.isEmpty {
                 dense.append(abbrev)

@@ -22,8 +22,12 @@ final class NativeDwarfReader {
     let line: DwarfSection
     let strOffsets: DwarfSection
     private(set) var units: [DwarfUnit] = []
-    /// The owners of what `units` and the sections refer to without counting.
-    private var abbrevTables: [AbbrevTable] = []
+    /// The abbreviation tables read, by `DwarfUnit.abbrevKey`: a unit's is read when one of
+    /// its DIEs is, and dropped once the unit is walked (a large module has hundreds).
+    private var abbrevTables: [UInt64: AbbrevTable] = [:]
+    private var lastTableUnit = -1
+    private var lastTable: AbbrevTable?
+    /// The owners of what the sections refer to without counting.
     private var relocationIndices: [RelocationIndex] = []
 
     private var dieCount = 0
@@ -58,7 +62,7 @@ final class NativeDwarfReader {
     /// relocations of its names) would otherwise stay in the resident set until it is
     /// unmapped, hundreds of MiB for the largest drivers. They are read again from the page
     /// cache if needed (a unit's types, read last).
-    var releaseInterval = 16 << 20
+    var releaseInterval = 4 << 20
     private var walkedSinceRelease = 0
     /// Only for a mapping of the file: `MADV_DONTNEED` empties memory that is not one.
     var mayReleasePages = false
@@ -131,7 +135,6 @@ final class NativeDwarfReader {
 
     private func readUnits() throws(DwarfReadFailure) {
         var at = 0
-        var tables: [String: AbbrevTable] = [:]
         while at < info.count {
             let length = try info.fixed(at, 4)
             if length == 0xffff_ffff { throw .unsupported("64-bit DWARF unit at 0x\(String(at, radix: 16))") }
@@ -160,19 +163,36 @@ final class NativeDwarfReader {
             guard [2, 4, 8].contains(addressSize), first <= end else {
                 throw .corrupt("unit at 0x\(String(at, radix: 16)) has address size \(addressSize)")
             }
-            let key = "\(abbrevOffset)/\(addressSize)/\(version)"
-            let table: AbbrevTable
-            if let known = tables[key] {
-                table = known
-            } else {
-                table = try AbbrevTable(abbrevSection, offset: abbrevOffset, addressSize: addressSize, version: version)
-                tables[key] = table
-                abbrevTables.append(table)
+            guard abbrevOffset < UInt64(abbrevSection.count) else {
+                throw .corrupt(".debug_abbrev offset 0x\(String(abbrevOffset, radix: 16)) outside the section")
             }
             units.append(DwarfUnit(offset: at, end: end, version: version, addressSize: addressSize, firstDie: first,
-                                   abbrevs: table))
+                                   abbrevOffset: abbrevOffset))
             at = end
         }
+    }
+
+    @inline(__always)
+    private func abbrevTable(_ unitIndex: Int) throws(DwarfReadFailure) -> AbbrevTable {
+        if unitIndex == lastTableUnit, let lastTable { return lastTable }
+        let unit = units[unitIndex]
+        let table: AbbrevTable
+        if let known = abbrevTables[unit.abbrevKey] {
+            table = known
+        } else {
+            table = try AbbrevTable(abbrevSection, offset: unit.abbrevOffset, addressSize: unit.addressSize, version: unit.version)
+            abbrevTables[unit.abbrevKey] = table
+        }
+        lastTableUnit = unitIndex
+        lastTable = table
+        return table
+    }
+
+    /// Drops the abbreviations of a unit walked (no DIE of it is held any more).
+    private func dropAbbrevTable(_ unitIndex: Int) {
+        abbrevTables[units[unitIndex].abbrevKey] = nil
+        lastTableUnit = -1
+        lastTable = nil
     }
 
     struct Die {
@@ -190,7 +210,7 @@ final class NativeDwarfReader {
         var at = offset
         let code = try info.uleb(&at)
         if code == 0 { return nil }
-        guard let abbrev = units[unitIndex].abbrevs.abbrev(code) else {
+        guard let abbrev = try abbrevTable(unitIndex).abbrev(code) else {
             throw .corrupt("DIE at 0x\(String(offset, radix: 16)) has abbreviation code \(code), not in its table")
         }
         return Die(offset: offset, abbrev: abbrev, attributes: at, unit: unitIndex)
@@ -492,12 +512,14 @@ final class NativeDwarfReader {
             }
             try beginUnit(unitDie)
             try walkChildren(of: unitDie)
+            dropAbbrevTable(index)
             walkedSinceRelease += units[index].end - units[index].offset
             if mayReleasePages && walkedSinceRelease >= releaseInterval {
                 releasePages()
                 walkedSinceRelease = 0
             }
         }
+        if mayReleasePages && walkedSinceRelease > 0 && units.count > 1 { releasePages() }
         var wanted = Set(variables.values.joined().compactMap(\.structName))
         var done: Set<String> = []
         while let name = wanted.popFirst() {
