@@ -26,8 +26,9 @@ extension DebugInfo {
                     return .failed(error)
                 }
                 do throws(DwarfReadFailure) {
-                    guard let reader = try NativeDwarfReader(module: module, file: file) else { return .read(nil) }
-                    reader.mayReleasePages = fileBytes.isFileMapping
+                    guard let reader = try NativeDwarfReader(module: module, file: file, mayReleasePages: fileBytes.isFileMapping) else {
+                        return .read(nil)
+                    }
                     return .read(try reader.read())
                 } catch {
                     switch error {

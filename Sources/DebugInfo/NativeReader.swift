@@ -65,7 +65,25 @@ final class NativeDwarfReader {
     var releaseInterval = 4 << 20
     private var walkedSinceRelease = 0
     /// Only for a mapping of the file: `MADV_DONTNEED` empties memory that is not one.
-    var mayReleasePages = false
+    private(set) var mayReleasePages = false
+
+    /// Names are read from all over the string sections: one page per fault, not the
+    /// sixteen around it the kernel maps by default for a file. So are the relocations (the
+    /// unit headers' are all over), and the reader then looks up only those of the DIEs it
+    /// reads.
+    private func adviseRandomAccess() {
+        for section in [str, lineStr] { NativeDwarfReader.advise(section.base, section.count, MADV_RANDOM) }
+        for index in relocationIndices { NativeDwarfReader.advise(index.base, index.entryCount * index.entrySize, MADV_RANDOM) }
+    }
+
+    private static func advise(_ base: UnsafeRawPointer?, _ count: Int, _ advice: Int32) {
+        guard let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: base) + count) & ~(page - 1)
+        guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(address, end - start, advice)
+    }
 
     /// Tells the kernel the debug sections' pages are not needed for now (`MADV_DONTNEED`,
     /// which for a file mapping drops them from the resident set; nothing here writes them).
@@ -75,17 +93,12 @@ final class NativeDwarfReader {
             if let base = section.base { ranges.append((base, section.count)) }
         }
         for index in relocationIndices { ranges.append((index.base, index.entryCount * index.entrySize)) }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        for (base, count) in ranges {
-            let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
-            let end = (Int(bitPattern: base) + count) & ~(page - 1)
-            guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            _ = madvise(address, end - start, MADV_DONTNEED)
-        }
+        for (base, count) in ranges { NativeDwarfReader.advise(base, count, MADV_DONTNEED) }
     }
 
     /// Nil when the module has no `.debug_info` with contents.
-    init?(module: ModuleObject, file: UnsafeRawBufferPointer) throws(DwarfReadFailure) {
+    /// `mayReleasePages` only when `file` is a mapping of the file (see `FileBytes`).
+    init?(module: ModuleObject, file: UnsafeRawBufferPointer, mayReleasePages: Bool = false) throws(DwarfReadFailure) {
         let bigEndian = module.identity.byteOrder == .big
         let sections = module.sections
         var symbolValues: [UInt64]?
@@ -125,10 +138,13 @@ final class NativeDwarfReader {
         line = try section(".debug_line")
         strOffsets = try section(".debug_str_offsets")
         relocationIndices = indices
+        self.mayReleasePages = mayReleasePages
+        if mayReleasePages { adviseRandomAccess() }
         for name in [".debug_types", ".debug_addr"] where sections.contains(where: { $0.name == name && $0.size > 0 }) {
             if name == ".debug_types" { throw .unsupported("\(name)") }
         }
         try readUnits()
+        if mayReleasePages { releasePages() }
     }
 
     // MARK: units and DIEs
@@ -519,13 +535,20 @@ final class NativeDwarfReader {
                 walkedSinceRelease = 0
             }
         }
-        if mayReleasePages && walkedSinceRelease > 0 && units.count > 1 { releasePages() }
+        if mayReleasePages && units.count > 1 {
+            releasePages()
+            // The layouts are read from wherever their structures are: page by page.
+            NativeDwarfReader.advise(info.base, info.count, MADV_RANDOM)
+        }
         var wanted = Set(variables.values.joined().compactMap(\.structName))
         var done: Set<String> = []
+        var recorded = 0
         while let name = wanted.popFirst() {
             done.insert(name)
             guard structs[name] == nil, let offset = structOffset(named: name) else { continue }
             try recordStruct(try dieAt(offset))
+            recorded += 1
+            if mayReleasePages && recorded % 64 == 0 { releasePages() }
             for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
                 && !member.typeName.contains("*") && !member.typeName.contains("[") {
                 let inner = String(member.typeName.dropFirst("struct ".count))
@@ -605,6 +628,12 @@ final class NativeDwarfReader {
         if let key = try nameKey(attrs) {
             guard structOffsetsByKey[key] == nil, try !flag(attrs.declaration) else { return }
             structOffsetsByKey[key] = die.offset
+            // Indexed now, while the walk's pages are in: read later, the names of every
+            // structure of a large module would be read back from all over `.debug_str`.
+            let section = key & 1 << 62 != 0 ? lineStr : str
+            if let prefix = NativeDwarfReader.prefix(section, key & ~(1 << 62)) {
+                structKeysByPrefix[prefix, default: []].append((key, die.offset))
+            }
             return
         }
         guard let name = try name(attrs, unit: die.unit), structOffsets[name] == nil, try !flag(attrs.declaration) else { return }
@@ -612,7 +641,7 @@ final class NativeDwarfReader {
     }
 
     /// The structures noted by key, by the first eight bytes of their name (read in place).
-    private var structKeysByPrefix: [UInt64: [(key: UInt64, offset: Int)]]?
+    private var structKeysByPrefix: [UInt64: [(key: UInt64, offset: Int)]] = [:]
 
     /// Up to the first eight bytes of a NUL-terminated string, zero-padded; nil outside.
     @inline(__always)
@@ -633,21 +662,12 @@ final class NativeDwarfReader {
     /// The first definition of the structure `name`: the first of those noted by name
     /// (inline strings) and by key (compared with `name` in place, no string made).
     private func structOffset(named name: String) -> Int? {
-        if structKeysByPrefix == nil {
-            var index: [UInt64: [(key: UInt64, offset: Int)]] = [:]
-            for (key, offset) in structOffsetsByKey {
-                let section = key & 1 << 62 != 0 ? lineStr : str
-                guard let prefix = NativeDwarfReader.prefix(section, key & ~(1 << 62)) else { continue }
-                index[prefix, default: []].append((key, offset))
-            }
-            structKeysByPrefix = index
-        }
         var best = structOffsets[name]
         var bytes = Array(name.utf8)
         var prefix: UInt64 = 0
         for (i, byte) in bytes.prefix(8).enumerated() { prefix |= UInt64(byte) << (8 * UInt64(i)) }
         bytes.append(0)
-        for (key, offset) in structKeysByPrefix?[prefix] ?? [] where best.map({ offset < $0 }) ?? true {
+        for (key, offset) in structKeysByPrefix[prefix] ?? [] where best.map({ offset < $0 }) ?? true {
             let section = key & 1 << 62 != 0 ? lineStr : str
             let start = key & ~(1 << 62)
             guard let base = section.base, start < UInt64(section.count),

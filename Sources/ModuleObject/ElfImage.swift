@@ -86,6 +86,17 @@ final class ElfImage {
             throw ModuleError.corrupt("libelf: \(ElfImage.lastError())")
         }
         defer { elf_end(elf) }
+        // Only the symbol table and a few sections of such a file are read: page by page, not
+        // the sixteen pages around each the kernel maps for a file by default (a module with
+        // full DWARF would otherwise have most of its debug info in the resident set). A hint
+        // only: harmless if libelf read the file into memory instead.
+        var rawSize = 0
+        if let raw = elf_rawfile(elf, &rawSize), rawSize > 0 {
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let start = Int(bitPattern: UnsafeRawPointer(raw)) & ~(page - 1)
+            let end = Int(bitPattern: UnsafeRawPointer(raw)) + rawSize
+            if let address = UnsafeMutableRawPointer(bitPattern: start) { _ = madvise(address, end - start, MADV_RANDOM) }
+        }
         return try withElf(elf, size: Int(size), ident: ident, kind: kind, body)
     }
 

@@ -99,8 +99,7 @@ import Testing
         let reference = try #require(try DebugInfo.load(module: module))
         let released = try module.withFileBytes { fileBytes -> DebugInfo? in
             #expect(fileBytes.isFileMapping)
-            let reader = try #require(try NativeDwarfReader(module: module, file: fileBytes.bytes))
-            reader.mayReleasePages = true
+            let reader = try #require(try NativeDwarfReader(module: module, file: fileBytes.bytes, mayReleasePages: true))
             reader.releaseInterval = 1
             return try reader.read()
         }
