@@ -217,10 +217,20 @@ final class AbbrevTable {
 
     private var dense: [Abbrev?] = []
     private var sparse: [UInt64: Abbrev] = [:]
+    /// `dense` without reference counting, for the lookup of every DIE.
+    private var unmanaged: [Unmanaged<Abbrev>?] = []
 
     func abbrev(_ code: UInt64) -> Abbrev? {
         if code >= 1 && code <= UInt64(dense.count) { return dense[Int(code - 1)] }
         return sparse[code]
+    }
+
+    /// The abbreviation without a reference counted: the table keeps it alive, and the
+    /// caller holds it no longer than the table.
+    @inline(__always)
+    func unretainedAbbrev(_ code: UInt64) -> Unmanaged<Abbrev>? {
+        if code >= 1 && code <= UInt64(unmanaged.count) { return unmanaged[Int(code - 1)] }
+        return sparse[code].map { Unmanaged.passUnretained($0) }
     }
 
     /// Parses the table at `offset` for units of this address size and version.
@@ -278,6 +288,7 @@ final class AbbrevTable {
                 sparse[code] = abbrev
             }
         }
+        unmanaged = dense.map { $0.map { Unmanaged.passUnretained($0) } }
     }
 }
 

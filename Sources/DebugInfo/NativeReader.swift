@@ -26,7 +26,8 @@ final class NativeDwarfReader {
     /// its DIEs is, and dropped once the unit is walked (a large module has hundreds).
     private var abbrevTables: [UInt64: AbbrevTable] = [:]
     private var lastTableUnit = -1
-    private var lastTable: AbbrevTable?
+    /// Kept alive by `abbrevTables`.
+    private var lastTable: Unmanaged<AbbrevTable>?
     /// The owners of what the sections refer to without counting.
     private var relocationIndices: [RelocationIndex] = []
 
@@ -189,8 +190,12 @@ final class NativeDwarfReader {
     }
 
     @inline(__always)
-    private func abbrevTable(_ unitIndex: Int) throws(DwarfReadFailure) -> AbbrevTable {
+    private func abbrevTable(_ unitIndex: Int) throws(DwarfReadFailure) -> Unmanaged<AbbrevTable> {
         if unitIndex == lastTableUnit, let lastTable { return lastTable }
+        return try loadAbbrevTable(unitIndex)
+    }
+
+    private func loadAbbrevTable(_ unitIndex: Int) throws(DwarfReadFailure) -> Unmanaged<AbbrevTable> {
         let unit = units[unitIndex]
         let table: AbbrevTable
         if let known = abbrevTables[unit.abbrevKey] {
@@ -200,8 +205,8 @@ final class NativeDwarfReader {
             abbrevTables[unit.abbrevKey] = table
         }
         lastTableUnit = unitIndex
-        lastTable = table
-        return table
+        lastTable = Unmanaged.passUnretained(table)
+        return lastTable!
     }
 
     /// Drops the abbreviations of a unit walked (no DIE of it is held any more).
@@ -226,10 +231,10 @@ final class NativeDwarfReader {
         var at = offset
         let code = try info.uleb(&at)
         if code == 0 { return nil }
-        guard let abbrev = try abbrevTable(unitIndex).abbrev(code) else {
+        guard let abbrev = try abbrevTable(unitIndex)._withUnsafeGuaranteedRef({ $0.unretainedAbbrev(code) }) else {
             throw .corrupt("DIE at 0x\(String(offset, radix: 16)) has abbreviation code \(code), not in its table")
         }
-        return Die(offset: offset, abbrev: abbrev, attributes: at, unit: unitIndex)
+        return Die(offset: offset, abbrev: abbrev.takeUnretainedValue(), attributes: at, unit: unitIndex)
     }
 
     typealias Attr = DieAttr
