@@ -255,3 +255,60 @@ final class RelocationIndex {
         return width >= 8 ? value : value & ((1 << UInt64(8 * width)) - 1)
     }
 }
+
+/// A map from string keys (offsets, below 2^63) to small values, with open addressing and a
+/// multiplicative hash: looked up for nearly every DIE at file scope, where a `Dictionary`'s
+/// seeded hashing is most of the cost. Values are stored as `Int`; -1 is never stored.
+struct OffsetMap {
+    private var keys: [UInt64]
+    private var values: [Int]
+    private var mask: Int
+    private(set) var count = 0
+    private static let empty = UInt64.max
+
+    init() {
+        keys = Array(repeating: OffsetMap.empty, count: 1024)
+        values = Array(repeating: 0, count: 1024)
+        mask = 1023
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
+
+    @inline(__always)
+    func value(_ key: UInt64) -> Int? {
+        var i = slot(key)
+        while true {
+            let k = keys[i]
+            if k == key { return values[i] }
+            if k == OffsetMap.empty { return nil }
+            i = (i + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    mutating func set(_ key: UInt64, _ value: Int) {
+        if (count + 1) * 2 > keys.count { grow() }
+        var i = slot(key)
+        while true {
+            let k = keys[i]
+            if k == key { values[i] = value; return }
+            if k == OffsetMap.empty {
+                keys[i] = key
+                values[i] = value
+                count += 1
+                return
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: OffsetMap.empty, count: oldKeys.count * 2)
+        values = Array(repeating: 0, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        count = 0
+        for (i, key) in oldKeys.enumerated() where key != OffsetMap.empty { set(key, oldValues[i]) }
+    }
+}

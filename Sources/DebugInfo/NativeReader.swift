@@ -63,7 +63,7 @@ final class NativeDwarfReader {
     /// relocations of its names) would otherwise stay in the resident set until it is
     /// unmapped, hundreds of MiB for the largest drivers. They are read again from the page
     /// cache if needed (a unit's types, read last).
-    var releaseInterval = 4 << 20
+    var releaseInterval = 8 << 20
     private var walkedSinceRelease = 0
     /// Only for a mapping of the file: `MADV_DONTNEED` empties memory that is not one.
     private(set) var mayReleasePages = false
@@ -622,17 +622,17 @@ final class NativeDwarfReader {
 
     /// The first definition of each structure by name; by name key while walking (one
     /// string per distinct name, not per unit that repeats it), resolved in `read`.
-    private var structOffsetsByKey: [UInt64: Int] = [:]
+    private var structOffsetsByKey = OffsetMap()
     /// Functions already known by name key, and whether the one known is a declaration.
-    private var functionKeys: [UInt64: Bool] = [:]
+    private var functionKeys = OffsetMap()
     /// Variable declarations already known by name key.
-    private var declarationKeys: Set<UInt64> = []
+    private var declarationKeys = OffsetMap()
 
     private func noteStruct(_ die: Die) throws(DwarfReadFailure) {
         let attrs = try attributes(die)
         if let key = try nameKey(attrs) {
-            guard structOffsetsByKey[key] == nil, try !flag(attrs.declaration) else { return }
-            structOffsetsByKey[key] = die.offset
+            guard structOffsetsByKey.value(key) == nil, try !flag(attrs.declaration) else { return }
+            structOffsetsByKey.set(key, die.offset)
             // Indexed now, while the walk's pages are in: read later, the names of every
             // structure of a large module would be read back from all over `.debug_str`.
             let section = key & 1 << 62 != 0 ? lineStr : str
@@ -713,7 +713,7 @@ final class NativeDwarfReader {
         var key: UInt64?
         if isDeclaration && !attrs.specification.present {
             key = try nameKey(attrs)
-            if let key, declarationKeys.contains(key) { return }
+            if let key, declarationKeys.value(key) != nil { return }
         }
         var specification: (die: Die, attrs: Attrs)?
         if let ref = try referenceOffset(attrs.specification, unit: die.unit) {
@@ -727,7 +727,7 @@ final class NativeDwarfReader {
         if location == nil { location = try declLocation(specification?.attrs) }
         if isDeclaration {
             if variableDeclarations[name] == nil, let location { variableDeclarations[name] = location }
-            if let key, variableDeclarations[name] != nil { declarationKeys.insert(key) }
+            if let key, variableDeclarations[name] != nil { declarationKeys.set(key, 1) }
             return
         }
         var type = DwarfReader.TypeInfo.unknown
@@ -747,7 +747,7 @@ final class NativeDwarfReader {
         var key: UInt64?
         if !attrs.specification.present && !attrs.abstractOrigin.present {
             key = try nameKey(attrs)
-            if let key, let knownIsDeclaration = functionKeys[key], !knownIsDeclaration || isDeclaration { return }
+            if let key, let known = functionKeys.value(key), known == 0 || isDeclaration { return }
         }
         var origin: (die: Die, attrs: Attrs)?
         var ref = try referenceOffset(attrs.specification, unit: die.unit)
@@ -760,13 +760,13 @@ final class NativeDwarfReader {
         if name == nil, let origin { name = try self.name(origin.attrs, unit: origin.die.unit) }
         guard let name else { return }
         if let existing = functions[name], !existing.isDeclaration || isDeclaration {
-            if let key { functionKeys[key] = existing.isDeclaration }
+            if let key { functionKeys.set(key, existing.isDeclaration ? 1 : 0) }
             return
         }
         var location = try declLocation(attrs)
         if location == nil { location = try declLocation(origin?.attrs) }
         functions[name] = DebugFunction(name: name, location: location, isDeclaration: isDeclaration)
-        if let key { functionKeys[key] = isDeclaration }
+        if let key { functionKeys.set(key, isDeclaration ? 1 : 0) }
     }
 
     // MARK: types
