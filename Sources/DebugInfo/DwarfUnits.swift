@@ -210,10 +210,19 @@ struct DieAttrs {
 /// The abbreviations of one `.debug_abbrev` table, by code.
 final class AbbrevTable {
     /// The tags of the DIEs whose attributes the reader reads.
-    static let readTags: Set<UInt16> = [DW.compileUnit, 0x41 /* type unit */, 0x3c /* partial unit */, DW.structureType,
-                                        DW.variable, DW.subprogram, DW.member, DW.arrayType, DW.enumerationType,
-                                        DW.pointerType, DW.subroutineType, DW.typedef, DW.unionType, DW.baseType,
-                                        DW.constType, DW.volatileType, 0x21 /* subrange */]
+    @inline(__always)
+    static func isRead(_ tag: UInt64) -> Bool {
+        switch tag {
+        case UInt64(DW.compileUnit), 0x41 /* type unit */, 0x3c /* partial unit */, UInt64(DW.structureType),
+             UInt64(DW.variable), UInt64(DW.subprogram), UInt64(DW.member), UInt64(DW.arrayType),
+             UInt64(DW.enumerationType), UInt64(DW.pointerType), UInt64(DW.subroutineType), UInt64(DW.typedef),
+             UInt64(DW.unionType), UInt64(DW.baseType), UInt64(DW.constType), UInt64(DW.volatileType),
+             0x21 /* subrange */:
+            return true
+        default:
+            return false
+        }
+    }
 
     private var dense: [Abbrev?] = []
     private var sparse: [UInt64: Abbrev] = [:]
@@ -249,6 +258,9 @@ final class AbbrevTable {
             let children = try section.u8(at)
             at += 1
             var specs: [Abbrev.Spec] = []
+            specs.reserveCapacity(8)
+            // Only the DIEs whose attributes the reader looks at need a template.
+            let read = AbbrevTable.isRead(tag)
             var fixed: Int? = 0
             var sibling: (Int, UInt16)?
             var template = DieAttrs()
@@ -268,7 +280,7 @@ final class AbbrevTable {
                 }
                 if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
                 if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
-                    template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit))
+                    if read { template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit)) }
                     fixed = size + width
                 } else {
                     fixed = nil
@@ -277,8 +289,6 @@ final class AbbrevTable {
             }
             guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
             template.end = fixed ?? 0
-            // Only the DIEs whose attributes the reader looks at need a template.
-            let read = AbbrevTable.readTags.contains(UInt16(truncatingIfNeeded: tag))
             let abbrev = Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
                                 sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil || !read ? nil : template)
             // The first definition of a code is the one used, as in libdwarf's table.

@@ -107,6 +107,50 @@ import Testing
         #expect(!reference.variables.isEmpty)
     }
 
+    /// Corrupt DWARF in a sound module: a typed error naming what is wrong, from the reader
+    /// itself (not handed to libdwarf), and for the lint one notice naming the module.
+    @Test func corruptDebugInfoIsOneTypedError() throws {
+        let path = Fixtures.path("linux-6.1-amd64/fx_owner.ko")
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let module = try ModuleObject.load(path: path)
+        let info = Int(try #require(module.section(named: ".debug_info")).offset)
+        let abbrev = Int(try #require(module.section(named: ".debug_abbrev")).offset)
+        let str = try #require(module.section(named: ".debug_str"))
+        // The first unit: DWARF 5, its unit DIE's abbreviation code 0x60; the first
+        // abbreviation: code 1, DW_TAG_member, no children, DW_AT_name in DW_FORM_strp.
+        #expect(Array(original[info + 4..<info + 8]) == [5, 0, 1, 8] && original[info + 12] == 0x60)
+        #expect(Array(original[abbrev..<abbrev + 5]) == [1, 0x0d, 0, 3, 0x0e])
+        var cases: [(String, (inout Data) -> Void, (String) -> Bool)] = []
+        cases.append(("unit-length", { bytes in
+            for (i, byte) in [0xff, 0xff, 0xff, 0x7f].enumerated() { bytes[info + i] = UInt8(byte) }
+        }, { $0 == "unit at 0x0 has length 0x7fffffff beyond .debug_info" }))
+        cases.append(("unit-die", { $0[info + 12] = 0 }, { $0 == "unit at 0x0 has no unit DIE" }))
+        cases.append(("abbrev-code", { $0[info + 12] = 0x7f }, { $0.hasPrefix("DIE at 0xc has abbreviation code 127") || $0.contains("form") }))
+        cases.append(("form", { $0[abbrev + 4] = 0x7f }, { $0 == ".debug_abbrev: unknown form 0x7f" }))
+        cases.append(("strings", { bytes in
+            for i in Int(str.offset)..<Int(str.offset + str.size) { bytes[i] = 0xff }
+        }, { $0.hasPrefix(".debug_str: string at 0x") && $0.hasSuffix("without its NUL inside the section") }))
+        let dir = try Fixtures.scratchDirectory("native-corrupt")
+        for (name, corrupt, expected) in cases {
+            var bytes = original
+            corrupt(&bytes)
+            let broken = dir + "/\(name)/fx_owner.ko"
+            try FileManager.default.createDirectory(atPath: dir + "/\(name)", withIntermediateDirectories: true)
+            try bytes.write(to: URL(fileURLWithPath: broken))
+            let module = try ModuleObject.load(path: broken)
+            do {
+                _ = try DebugInfo.load(module: module)
+                Issue.record("\(name): read")
+            } catch {
+                guard case .corrupt(let reason) = error else { Issue.record("\(name): \(error)"); continue }
+                #expect(expected(reason), "\(name): \(reason)")
+            }
+            let result = try Fixtures.lint([broken], symbols: nil, select: ["O001"])
+            #expect(result.diagnostics.isEmpty, "\(name)")
+            #expect(result.notices.count == 1 && result.notices.first?.paths == [broken], "\(name)")
+        }
+    }
+
     /// Debian's 6.1 -dbg tree (scripts/triage-dbg fetches it): every module read the same by
     /// both readers. Long (libdwarf takes minutes over the tree): only when
     /// MODLINT_DWARF_DIFFERENTIAL names the unpacked modules folder.
