@@ -854,7 +854,10 @@ enum HeaderString {
 
     func resolve(line: DwarfSection, lineStr: DwarfSection, str: DwarfSection) throws(DwarfReadFailure) -> String {
         switch self {
-        case .inline(let at): return try line.string(UInt64(at))
+        case .inline(let at):
+            // -1: a DWARF 5 entry without a DW_LNCT_path.
+            guard at >= 0 else { throw .corrupt("a line table entry without its path") }
+            return try line.string(UInt64(at))
         case .lineStr(let offset): return try lineStr.string(offset)
         case .str(let offset): return try str.string(offset)
         }
@@ -879,7 +882,7 @@ struct LineProgramHeader {
         if version >= 5 { at += 2 }
         let headerLength = try line.fixed(at, 4)
         at += 4
-        guard headerLength <= UInt64(end - at) else { throw .corrupt("line table header length") }
+        guard at <= end, headerLength <= UInt64(end - at) else { throw .corrupt("line table header length") }
         let headerEnd = at + Int(headerLength)
         at += version >= 4 ? 5 : 4
         let opcodeBase = Int(try line.u8(at))
