@@ -98,11 +98,13 @@ struct DwarfUnit {
     let version: Int
     let addressSize: Int
     let firstDie: Int
-    /// Offset of the unit's abbreviations in `.debug_abbrev`.
-    let abbrevOffset: UInt64
+    /// Where the offset of the unit's abbreviations in `.debug_abbrev` is (a relocated
+    /// value, read when the unit's DIEs are: the relocations of every unit header at once
+    /// would be read from all over a large module's `.rela.debug_info`).
+    let abbrevOffsetPlace: Int
     /// The key of its abbreviation table (the table's offset, the address size and version
     /// its forms are sized for).
-    var abbrevKey: UInt64 { abbrevOffset << 8 | UInt64(addressSize) << 4 | UInt64(version) }
+    func abbrevKey(_ abbrevOffset: UInt64) -> UInt64 { abbrevOffset << 8 | UInt64(addressSize) << 4 | UInt64(version) }
     /// Width of DW_FORM_ref_addr: the address size in DWARF 2, the offset size after.
     var refAddrSize: Int { version == 2 ? addressSize : 4 }
 }

@@ -25,6 +25,8 @@ final class NativeDwarfReader {
     /// The abbreviation tables read, by `DwarfUnit.abbrevKey`: a unit's is read when one of
     /// its DIEs is, and dropped once the unit is walked (a large module has hundreds).
     private var abbrevTables: [UInt64: AbbrevTable] = [:]
+    /// Each unit's table key, once read.
+    private var abbrevKeys: [Int: UInt64] = [:]
     private var lastTableUnit = -1
     /// Kept alive by `abbrevTables`.
     private var lastTable: Unmanaged<AbbrevTable>?
@@ -63,7 +65,7 @@ final class NativeDwarfReader {
     /// relocations of its names) would otherwise stay in the resident set until it is
     /// unmapped, hundreds of MiB for the largest drivers. They are read again from the page
     /// cache if needed (a unit's types, read last).
-    var releaseInterval = 8 << 20
+    var releaseInterval = 4 << 20
     private var walkedSinceRelease = 0
     /// Only for a mapping of the file: `MADV_DONTNEED` empties memory that is not one.
     private(set) var mayReleasePages = false
@@ -162,7 +164,7 @@ final class NativeDwarfReader {
             let version = Int(try info.fixed(at + 4, 2))
             guard (2...5).contains(version) else { throw .corrupt("unit at 0x\(String(at, radix: 16)) has version \(version)") }
             let addressSize: Int
-            let abbrevOffset: UInt64
+            let abbrevOffsetPlace: Int
             let first: Int
             if version >= 5 {
                 let unitType = try info.u8(at + 6)
@@ -170,21 +172,18 @@ final class NativeDwarfReader {
                     throw .unsupported("unit at 0x\(String(at, radix: 16)) of type \(unitType)")
                 }
                 addressSize = Int(try info.u8(at + 7))
-                abbrevOffset = try info.relocated(at + 8, 4)
+                abbrevOffsetPlace = at + 8
                 first = at + 12
             } else {
-                abbrevOffset = try info.relocated(at + 6, 4)
+                abbrevOffsetPlace = at + 6
                 addressSize = Int(try info.u8(at + 10))
                 first = at + 11
             }
             guard [2, 4, 8].contains(addressSize), first <= end else {
                 throw .corrupt("unit at 0x\(String(at, radix: 16)) has address size \(addressSize)")
             }
-            guard abbrevOffset < UInt64(abbrevSection.count) else {
-                throw .corrupt(".debug_abbrev offset 0x\(String(abbrevOffset, radix: 16)) outside the section")
-            }
             units.append(DwarfUnit(offset: at, end: end, version: version, addressSize: addressSize, firstDie: first,
-                                   abbrevOffset: abbrevOffset))
+                                   abbrevOffsetPlace: abbrevOffsetPlace))
             at = end
         }
     }
@@ -197,13 +196,15 @@ final class NativeDwarfReader {
 
     private func loadAbbrevTable(_ unitIndex: Int) throws(DwarfReadFailure) -> Unmanaged<AbbrevTable> {
         let unit = units[unitIndex]
+        let offset = try info.relocated(unit.abbrevOffsetPlace, 4)
         let table: AbbrevTable
-        if let known = abbrevTables[unit.abbrevKey] {
+        if let known = abbrevTables[unit.abbrevKey(offset)] {
             table = known
         } else {
-            table = try AbbrevTable(abbrevSection, offset: unit.abbrevOffset, addressSize: unit.addressSize, version: unit.version)
-            abbrevTables[unit.abbrevKey] = table
+            table = try AbbrevTable(abbrevSection, offset: offset, addressSize: unit.addressSize, version: unit.version)
+            abbrevTables[unit.abbrevKey(offset)] = table
         }
+        abbrevKeys[unitIndex] = unit.abbrevKey(offset)
         lastTableUnit = unitIndex
         lastTable = Unmanaged.passUnretained(table)
         return lastTable!
@@ -211,7 +212,7 @@ final class NativeDwarfReader {
 
     /// Drops the abbreviations of a unit walked (no DIE of it is held any more).
     private func dropAbbrevTable(_ unitIndex: Int) {
-        abbrevTables[units[unitIndex].abbrevKey] = nil
+        if let key = abbrevKeys[unitIndex] { abbrevTables[key] = nil }
         lastTableUnit = -1
         lastTable = nil
     }
@@ -553,7 +554,7 @@ final class NativeDwarfReader {
             guard structs[name] == nil, let offset = structOffset(named: name) else { continue }
             try recordStruct(try dieAt(offset))
             recorded += 1
-            if mayReleasePages && recorded % 64 == 0 { releasePages() }
+            if mayReleasePages && recorded % 16 == 0 { releasePages() }
             for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
                 && !member.typeName.contains("*") && !member.typeName.contains("[") {
                 let inner = String(member.typeName.dropFirst("struct ".count))
