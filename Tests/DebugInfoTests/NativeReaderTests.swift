@@ -162,7 +162,7 @@ import Testing
         #expect(!paths.isEmpty)
         var differing: [String] = []
         for path in paths {
-            if let difference = Self.compare(path) { differing.append(difference) }
+            if let difference = Self.compare(path, native: true) { differing.append(difference) }
         }
         #expect(differing.isEmpty, "\(differing.count) of \(paths.count) modules differ: \(differing.prefix(20).joined(separator: "\n"))")
     }
