@@ -25,3 +25,15 @@ head -c 8388608 /dev/zero | zstd -q -T1 -19 -c >"$out/zeros-8MiB.ko.zst"
 head -c 8388608 /dev/zero | gzip -n -9 -c >"$out/zeros-8MiB.ko.gz"
 # The right magic, then garbage.
 printf '\375\067\172\130\132\000garbage, not an xz stream\n' >"$out/bad-magic.ko.xz"
+# The other xz layouts modlint reads with liblzma's own check (a CRC64 stream, several blocks),
+# and the kernel's layout with its stored CRC32 damaged: the block's last 4 bytes, before the
+# index (whose size the footer gives).
+xz --check=crc64 --lzma2=dict=1MiB -c "$src/fx_clean.ko" >"$out/fx_clean-crc64.ko.xz"
+xz --check=crc32 --block-size=16KiB -c "$src/fx_clean.ko" >"$out/fx_clean-blocks.ko.xz"
+python3 - "$out/fx_clean.ko.xz" "$out/fx_clean-badcheck.ko.xz" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+index = (struct.unpack("<I", data[-8:-4])[0] + 1) * 4
+data[len(data) - 12 - index - 4] ^= 0x01
+open(sys.argv[2], "wb").write(data)
+PY

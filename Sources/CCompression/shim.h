@@ -10,5 +10,6 @@ static inline int modlint_inflate_init_gzip(z_stream *stream) { return inflateIn
 
 /* LZMA_CONCATENATED is defined with UINT32_C(), which Swift does not import. */
 static inline uint32_t modlint_lzma_concatenated(void) { return LZMA_CONCATENATED; }
+static inline uint32_t modlint_lzma_ignore_check(void) { return LZMA_IGNORE_CHECK; }
 
 #endif

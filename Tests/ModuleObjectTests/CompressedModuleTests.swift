@@ -1,6 +1,6 @@
 import FixtureSupport
 import Foundation
-import ModuleObject
+@testable import ModuleObject
 import Testing
 
 /// `.ko.xz`, `.ko.zst`, `.ko.gz` (Fixtures/make-compressed.sh) read like the module they hold.
@@ -66,6 +66,38 @@ import Testing
             #expect(packed.sections == plain.sections)
             #expect(packed.symbols == plain.symbols)
         }
+    }
+
+    /// A module as the kernel compresses it (one stream, one block, CRC32) has its check
+    /// verified by modlint with zlib; other layouts keep liblzma's. Either way a damaged check
+    /// is a corrupt module, as for `xz -t` and the kernel's loader.
+    @Test func xzChecksAreVerifiedInEveryLayout() throws {
+        let plain = try ModuleObject.load(path: Fixtures.path("linux-6.1-amd64/fx_clean.ko"))
+        for name in ["fx_clean-crc64", "fx_clean-blocks"] {
+            let packed = try ModuleObject.load(path: Fixtures.path("compressed/\(name).ko.xz"))
+            #expect(packed.sections == plain.sections, "\(name)")
+            #expect(packed.symbols == plain.symbols, "\(name)")
+        }
+        #expect(throws: ModuleError.corrupt("xz data is not valid: corrupt compressed data")) {
+            try ModuleObject.load(path: Fixtures.path("compressed/fx_clean-badcheck.ko.xz"))
+        }
+        func storedCheck(_ name: String) throws -> UInt32? {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("compressed/\(name).ko.xz"))))
+            return bytes.withUnsafeBytes { XZLayout.singleBlockCRC32($0) }
+        }
+        let module = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("linux-6.1-amd64/fx_clean.ko"))))
+        // CRC-32 (IEEE 802.3, as xz's check), bit by bit: an oracle independent of zlib.
+        var crc: UInt32 = 0xffff_ffff
+        for byte in module {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xedb8_8320 : crc >> 1 }
+        }
+        crc ^= 0xffff_ffff
+        #expect(try storedCheck("fx_clean") == crc)
+        #expect(try storedCheck("fx_clean-badcheck") == crc ^ 0x01)
+        #expect(try storedCheck("fx_clean-crc64") == nil)
+        #expect(try storedCheck("fx_clean-blocks") == nil)
+        #expect(try storedCheck("fx_clean-truncated") == nil)
     }
 
     @Test func theRightMagicOverGarbageIsCorrupt() {
