@@ -35,7 +35,8 @@ let package = Package(
         // The loader's layout: what a module costs in memory (sizes, size classes).
         .target(name: "ModuleLayout", dependencies: ["ModuleObject"]),
         // The only target that calls libdwarf.
-        .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"]),
+        .target(name: "DebugInfo", dependencies: ["CLibDwarf", "ModuleObject"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "LintEngine",
             dependencies: ["ParallelRun", "ModuleObject", "ModuleLayout", "KernelSymbols", "DebugInfo", .product(name: "Yams", package: "Yams")]),

@@ -116,6 +116,8 @@ final class DwarfReader {
     private var structs: [String: StructLayout] = [:]
     /// The first complete definition of each named structure, read when a variable needs it.
     private var structOffsets: [String: Dwarf_Off] = [:]
+    /// The structures the variables are of.
+    private var reached = StructReach()
     private var variables: [String: [DebugVariable]] = [:]
     private var functions: [String: DebugFunction] = [:]
     private var variableDeclarations: [String: SourceLocation] = [:]
@@ -127,6 +129,8 @@ final class DwarfReader {
         let structName: String?
         let isArray: Bool
         let arrayCount: UInt64?
+        /// The DIE of the structure `structName` names, when it is a definition.
+        var structOffset: Int? = nil
         /// A struct/union/enum reached through typedefs and qualifiers: named so, it is the
         /// type itself (used to dedupe the layout walk).
         static let unknown = TypeInfo(display: "?", structName: nil, isArray: false, arrayCount: nil)
@@ -157,26 +161,21 @@ final class DwarfReader {
 
     /// Reads only what the rules need: the DIEs at file scope of each unit (variables,
     /// functions, structure types), stepping over every function body and type by its sibling;
-    /// then the layouts of the structures the variables are of, and of the structures embedded
-    /// in those, each from the first unit that defines it.
+    /// then the layouts of the structures the variables' types lead to, and of the structures
+    /// embedded in those, as `StructReach` chooses their DIEs (the structures noted by name
+    /// only serve a type that leads to a declaration).
     func read() throws(DebugInfoError) -> DebugInfo {
         try forEachUnit { unitDie, version throws(DebugInfoError) in
             try beginUnit(unitDie, version: version)
             try walkChildren(of: unitDie, depth: 1)
         }
-        var wanted = Set(variables.values.joined().compactMap(\.structName))
-        var done: Set<String> = []
-        while let name = wanted.popFirst() {
-            done.insert(name)
-            guard structs[name] == nil, let offset = structOffsets[name] else { continue }
-            let die = try dieAt(offset)
+        let known = structOffsets
+        try StructReach.resolve(reached, recorded: { structs[$0] != nil },
+                                byName: { (name: String) throws(DebugInfoError) -> Int? in known[name].map { Int($0) } }) {
+            (offset: Int) throws(DebugInfoError) -> StructReach? in
+            let die = try dieAt(Dwarf_Off(offset))
             defer { dwarf_dealloc_die(die) }
-            try recordStruct(die)
-            for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
-                && !member.typeName.contains("*") && !member.typeName.contains("[") {
-                let inner = String(member.typeName.dropFirst("struct ".count))
-                if !done.contains(inner) { wanted.insert(inner) }
-            }
+            return try recordStruct(die)
         }
         return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
                          functions: functions, variableDeclarations: variableDeclarations)
@@ -282,8 +281,11 @@ final class DwarfReader {
         structOffsets[name] = offset
     }
 
-    private func recordStruct(_ die: Dwarf_Die) throws(DebugInfoError) {
-        guard let name = try name(of: die), structs[name] == nil, try !flag(die, DW_AT_declaration) else { return }
+    /// The structures its members are, as `StructReach.resolve` follows them; nil when the DIE
+    /// gives no layout (no name, a declaration, or one recorded already).
+    private func recordStruct(_ die: Dwarf_Die) throws(DebugInfoError) -> StructReach? {
+        guard let name = try name(of: die), structs[name] == nil, try !flag(die, DW_AT_declaration) else { return nil }
+        var inner = StructReach()
         let size = try unsigned(die, DW_AT_byte_size)
         var members: [StructMember] = []
         var child: Dwarf_Die?
@@ -304,7 +306,11 @@ final class DwarfReader {
                     var offset = try memberLocation(member)
                     if offset == nil, let bits = try unsigned(member, DW_AT_data_bit_offset) { offset = bits / 8 }
                     var typeName = "void"
-                    if let ref = try reference(member, DW_AT_type) { typeName = try typeInfo(at: ref, depth: 0).display }
+                    if let ref = try reference(member, DW_AT_type) {
+                        let type = try typeInfo(at: ref, depth: 0)
+                        typeName = type.display
+                        inner.embed(type)
+                    }
                     members.append(StructMember(name: memberName, offset: offset, typeName: typeName))
                 }
             } catch {
@@ -320,6 +326,7 @@ final class DwarfReader {
             current = next == DW_DLV_OK ? sibling : nil
         }
         structs[name] = StructLayout(name: name, size: size, members: members)
+        return inner
     }
 
     private func recordVariable(_ die: Dwarf_Die, atFileScope: Bool) throws(DebugInfoError) {
@@ -346,6 +353,7 @@ final class DwarfReader {
         variables[name, default: []].append(DebugVariable(
             name: name, typeName: type.display, structName: type.structName, isArray: type.isArray,
             arrayCount: type.arrayCount, location: location))
+        if let structName = type.structName { reached.reach(structName, at: type.structOffset) }
     }
 
     private func recordFunction(_ die: Dwarf_Die) throws(DebugInfoError) {
@@ -380,7 +388,10 @@ final class DwarfReader {
         case DW_TAG_base_type:
             info = TypeInfo(display: name ?? "?", structName: nil, isArray: false, arrayCount: nil)
         case DW_TAG_structure_type:
-            info = TypeInfo(display: "struct " + (name ?? "<anonymous>"), structName: name, isArray: false, arrayCount: nil)
+            var isDefinition = false
+            if name != nil { isDefinition = try !flag(die, DW_AT_declaration) }
+            info = TypeInfo(display: "struct " + (name ?? "<anonymous>"), structName: name, isArray: false, arrayCount: nil,
+                            structOffset: isDefinition ? Int(offset) : nil)
         case DW_TAG_union_type:
             info = TypeInfo(display: "union " + (name ?? "<anonymous>"), structName: nil, isArray: false, arrayCount: nil)
         case DW_TAG_enumeration_type:
@@ -388,19 +399,20 @@ final class DwarfReader {
         case DW_TAG_typedef:
             let target = try inner()
             info = TypeInfo(display: name ?? target?.display ?? "?", structName: target?.structName,
-                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount)
+                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount, structOffset: target?.structOffset)
         case DW_TAG_const_type, DW_TAG_volatile_type:
             let target = try inner()
             let qualifier = Int32(tag) == DW_TAG_const_type ? "const" : "volatile"
             info = TypeInfo(display: qualifier + " " + (target?.display ?? "void"), structName: target?.structName,
-                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount)
+                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount, structOffset: target?.structOffset)
         case DW_TAG_pointer_type:
             info = TypeInfo(display: (try inner()?.display ?? "void") + " *", structName: nil, isArray: false, arrayCount: nil)
         case DW_TAG_array_type:
             let element = try inner()
             let count = try arrayCount(die)
             info = TypeInfo(display: (element?.display ?? "?") + "[\(count.map(String.init) ?? "")]",
-                            structName: element?.structName, isArray: true, arrayCount: count)
+                            structName: element?.structName, isArray: true, arrayCount: count,
+                            structOffset: element?.structOffset)
         case DW_TAG_subroutine_type:
             info = TypeInfo(display: "function", structName: nil, isArray: false, arrayCount: nil)
         default:

@@ -18,7 +18,7 @@ public struct StructMember: Sendable, Hashable {
 }
 
 /// A named structure type. Every compilation unit carries its own copy of the types it
-/// uses; the first complete definition seen is kept.
+/// uses; the one kept is the definition a variable's type leads to (see `StructReach`).
 public struct StructLayout: Sendable, Hashable {
     public let name: String
     public let size: UInt64?

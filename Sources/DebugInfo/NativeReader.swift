@@ -8,9 +8,9 @@ import Darwin
 
 /// The DWARF walk over the mapped file: what `DwarfReader` reads through libdwarf, read here
 /// from the sections themselves. Only what the rules need is decoded: the DIEs at file scope
-/// of each unit (variables, functions, structure types), each function body and type stepped
-/// over by its DW_AT_sibling (or by its abbreviations' sizes); then the layouts of the
-/// structures the variables are of, and of those they embed. Relocations are applied to the
+/// of each unit (variables and functions), each function body and type stepped over by its
+/// DW_AT_sibling (or by its abbreviations' sizes); then the layouts of the structures the
+/// variables' types lead to, and of those they embed (`StructReach`). Relocations are applied to the
 /// values read, not to the sections. Every read is bounds-checked: corrupt DWARF is a
 /// `.corrupt` failure; what the reader leaves to libdwarf (compressed sections, 64-bit DWARF,
 /// type and split units, supplementary files) is `.unsupported`.
@@ -57,6 +57,8 @@ final class NativeDwarfReader {
     private var variables: [String: [DebugVariable]] = [:]
     private var functions: [String: DebugFunction] = [:]
     private var variableDeclarations: [String: SourceLocation] = [:]
+    /// The structures the variables are of.
+    private var reached = StructReach()
 
     static let shfCompressed: UInt64 = 0x800
 
@@ -90,14 +92,24 @@ final class NativeDwarfReader {
 
     /// Tells the kernel the debug sections' pages are not needed for now (`MADV_DONTNEED`,
     /// which for a file mapping drops them from the resident set; nothing here writes them).
+    /// One call over the span of them all (with what lies between, read again if needed):
+    /// each call flushes the TLB of every core the run's threads are on. Not for a module
+    /// whose debug sections are smaller than `releaseInterval`: its unmapping gives them back.
     private func releasePages() {
+        guard let span = debugSpan, span.count >= releaseInterval else { return }
+        NativeDwarfReader.advise(span.base, span.count, MADV_DONTNEED)
+    }
+
+    /// From the first debug section (or relocation section of one) to the end of the last.
+    private lazy var debugSpan: (base: UnsafeRawPointer, count: Int)? = {
         var ranges: [(UnsafeRawPointer, Int)] = []
         for section in [info, str, lineStr, line, strOffsets] {
             if let base = section.base { ranges.append((base, section.count)) }
         }
         for index in relocationIndices { ranges.append((index.base, index.entryCount * index.entrySize)) }
-        for (base, count) in ranges { NativeDwarfReader.advise(base, count, MADV_DONTNEED) }
-    }
+        guard let start = ranges.map(\.0).min(), let end = ranges.map({ $0.0 + $0.1 }).max() else { return nil }
+        return (start, end - start)
+    }()
 
     /// Nil when the module has no `.debug_info` with contents.
     /// `mayReleasePages` only when `file` is a mapping of the file (see `FileBytes`).
@@ -546,20 +558,13 @@ final class NativeDwarfReader {
             // The layouts are read from wherever their structures are: page by page.
             NativeDwarfReader.advise(info.base, info.count, MADV_RANDOM)
         }
-        var wanted = Set(variables.values.joined().compactMap(\.structName))
-        var done: Set<String> = []
         var recorded = 0
-        while let name = wanted.popFirst() {
-            done.insert(name)
-            guard structs[name] == nil, let offset = structOffset(named: name) else { continue }
-            try recordStruct(try dieAt(offset))
+        try StructReach.resolve(reached, recorded: { structs[$0] != nil }, byName: structOffset(named:)) {
+            (offset: Int) throws(DwarfReadFailure) -> StructReach? in
+            let inner = try recordStruct(try dieAt(offset))
             recorded += 1
             if mayReleasePages && recorded % 16 == 0 { releasePages() }
-            for member in structs[name]?.members ?? [] where member.typeName.hasPrefix("struct ")
-                && !member.typeName.contains("*") && !member.typeName.contains("[") {
-                let inner = String(member.typeName.dropFirst("struct ".count))
-                if !done.contains(inner) { wanted.insert(inner) }
-            }
+            return inner
         }
         return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
                          functions: functions, variableDeclarations: variableDeclarations)
@@ -591,7 +596,6 @@ final class NativeDwarfReader {
         while let die = current {
             try countDie()
             switch die.abbrev.tag {
-            case DW.structureType: try noteStruct(die)
             case DW.variable: try recordVariable(die)
             case DW.subprogram: try recordFunction(die)
             default: break
@@ -665,9 +669,28 @@ final class NativeDwarfReader {
         return value
     }
 
+    private var structsNoted = false
+
+    /// Every unit's structures at file scope noted by name, for a type that led only to a
+    /// declaration (rare: a defined variable's type is complete in its unit). A walk of the
+    /// module's units again, made once.
+    private func noteStructs() throws(DwarfReadFailure) {
+        structsNoted = true
+        for index in units.indices {
+            guard let unitDie = try die(at: units[index].firstDie, unit: index) else { continue }
+            var current = try firstChild(unitDie)
+            while let die = current {
+                if die.abbrev.tag == DW.structureType { try noteStruct(die) }
+                current = try nextSibling(die)
+            }
+            dropAbbrevTable(index)
+        }
+    }
+
     /// The first definition of the structure `name`: the first of those noted by name
     /// (inline strings) and by key (compared with `name` in place, no string made).
-    private func structOffset(named name: String) -> Int? {
+    private func structOffset(named name: String) throws(DwarfReadFailure) -> Int? {
+        if !structsNoted { try noteStructs() }
         var best = structOffsets[name]
         var bytes = Array(name.utf8)
         var prefix: UInt64 = 0
@@ -684,9 +707,12 @@ final class NativeDwarfReader {
         return best
     }
 
-    private func recordStruct(_ die: Die) throws(DwarfReadFailure) {
+    /// The structures its members are, as `StructReach.resolve` follows them; nil when the DIE
+    /// gives no layout (no name, a declaration, or one recorded already).
+    private func recordStruct(_ die: Die) throws(DwarfReadFailure) -> StructReach? {
         let attrs = try attributes(die)
-        guard let name = try name(attrs, unit: die.unit), structs[name] == nil, try !flag(attrs.declaration) else { return }
+        guard let name = try name(attrs, unit: die.unit), structs[name] == nil, try !flag(attrs.declaration) else { return nil }
+        var inner = StructReach()
         let size = try unsigned(attrs.byteSize)
         var members: [StructMember] = []
         var current = try firstChild(die)
@@ -698,12 +724,17 @@ final class NativeDwarfReader {
                 var offset = try memberLocation(m)
                 if offset == nil, let bits = try unsigned(m.dataBitOffset) { offset = bits / 8 }
                 var typeName = "void"
-                if let ref = try referenceOffset(m.type, unit: member.unit) { typeName = try typeInfo(at: ref, depth: 0).display }
+                if let ref = try referenceOffset(m.type, unit: member.unit) {
+                    let type = try typeInfo(at: ref, depth: 0)
+                    typeName = type.display
+                    inner.embed(type)
+                }
                 members.append(StructMember(name: memberName, offset: offset, typeName: typeName))
             }
             current = try nextSibling(member)
         }
         structs[name] = StructLayout(name: name, size: size, members: members)
+        return inner
     }
 
     private func recordVariable(_ die: Die) throws(DwarfReadFailure) {
@@ -738,6 +769,7 @@ final class NativeDwarfReader {
         variables[name, default: []].append(DebugVariable(
             name: name, typeName: type.display, structName: type.structName, isArray: type.isArray,
             arrayCount: type.arrayCount, location: location))
+        if let structName = type.structName { reached.reach(structName, at: type.structOffset) }
     }
 
     private func recordFunction(_ die: Die) throws(DwarfReadFailure) {
@@ -788,7 +820,10 @@ final class NativeDwarfReader {
         case DW.baseType:
             info = TypeInfo(display: name ?? "?", structName: nil, isArray: false, arrayCount: nil)
         case DW.structureType:
-            info = TypeInfo(display: "struct " + (name ?? "<anonymous>"), structName: name, isArray: false, arrayCount: nil)
+            var isDefinition = false
+            if name != nil { isDefinition = try !flag(attrs.declaration) }
+            info = TypeInfo(display: "struct " + (name ?? "<anonymous>"), structName: name, isArray: false, arrayCount: nil,
+                            structOffset: isDefinition ? Int(offset) : nil)
         case DW.unionType:
             info = TypeInfo(display: "union " + (name ?? "<anonymous>"), structName: nil, isArray: false, arrayCount: nil)
         case DW.enumerationType:
@@ -796,19 +831,20 @@ final class NativeDwarfReader {
         case DW.typedef:
             let target = try inner()
             info = TypeInfo(display: name ?? target?.display ?? "?", structName: target?.structName,
-                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount)
+                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount, structOffset: target?.structOffset)
         case DW.constType, DW.volatileType:
             let target = try inner()
             let qualifier = die.abbrev.tag == DW.constType ? "const" : "volatile"
             info = TypeInfo(display: qualifier + " " + (target?.display ?? "void"), structName: target?.structName,
-                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount)
+                            isArray: target?.isArray ?? false, arrayCount: target?.arrayCount, structOffset: target?.structOffset)
         case DW.pointerType:
             info = TypeInfo(display: (try inner()?.display ?? "void") + " *", structName: nil, isArray: false, arrayCount: nil)
         case DW.arrayType:
             let element = try inner()
             let count = try arrayCount(die)
             info = TypeInfo(display: (element?.display ?? "?") + "[\(count.map(String.init) ?? "")]",
-                            structName: element?.structName, isArray: true, arrayCount: count)
+                            structName: element?.structName, isArray: true, arrayCount: count,
+                            structOffset: element?.structOffset)
         case DW.subroutineType:
             info = TypeInfo(display: "function", structName: nil, isArray: false, arrayCount: nil)
         default:
