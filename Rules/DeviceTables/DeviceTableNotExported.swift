@@ -177,7 +177,7 @@ public struct DeviceTableNotExported: DebugInfoRule {
         guard text.hasSuffix(" *") else { return nil }
         text = text.dropLast(2)
         if text.hasPrefix("const ") { text = text.dropFirst("const ".count) }
-        guard text.hasPrefix("struct "), !text.contains("*") else { return nil }
+        guard text.hasPrefix("struct "), !text.utf8.contains(UInt8(ascii: "*")) else { return nil }
         return String(text.dropFirst("struct ".count))
     }
 

@@ -56,7 +56,7 @@ struct StructWalk<Found: Hashable> {
             if let found = match(member, structName, layout), let name = member.name {
                 result.append(Slot(path: name, offset: offset, found: found))
             } else if depthLeft > 0, let name = member.name, member.typeName.hasPrefix("struct "),
-                      !member.typeName.contains("*"), !member.typeName.contains("[") {
+                      !member.typeName.utf8.contains(UInt8(ascii: "*")), !member.typeName.utf8.contains(UInt8(ascii: "[")) {
                 let inner = String(member.typeName.dropFirst("struct ".count))
                 guard inner != structName, !skipped.contains(inner) else { continue }
                 embedded.append((name, offset, inner))

@@ -226,29 +226,57 @@ final class AbbrevTable {
         }
     }
 
+    /// Where each abbreviation starts in `.debug_abbrev` (after its code), by code: codes
+    /// 1, 2, 3… as gcc numbers them, and any other in `sparseStarts`.
+    private var denseStarts: [Int32] = []
+    private var sparseStarts: [UInt64: Int] = [:]
+    /// The abbreviations made so far, by code: one is made when a DIE of it is first read. Most
+    /// of a unit's abbreviations are only those of function bodies, which are stepped over.
     private var dense: [Abbrev?] = []
     private var sparse: [UInt64: Abbrev] = [:]
     /// `dense` without reference counting, for the lookup of every DIE.
     private var unmanaged: [Unmanaged<Abbrev>?] = []
+    private let section: DwarfSection
+    private let addressSize: Int
+    private let version: Int
 
-    func abbrev(_ code: UInt64) -> Abbrev? {
-        if code >= 1 && code <= UInt64(dense.count) { return dense[Int(code - 1)] }
-        return sparse[code]
-    }
-
-    /// The abbreviation without a reference counted: the table keeps it alive, and the
-    /// caller holds it no longer than the table.
+    /// The abbreviation without a reference counted, when it is made already: the table keeps
+    /// it alive, and the caller holds it no longer than the table.
     @inline(__always)
-    func unretainedAbbrev(_ code: UInt64) -> Unmanaged<Abbrev>? {
-        if code >= 1 && code <= UInt64(unmanaged.count) { return unmanaged[Int(code - 1)] }
-        return sparse[code].map { Unmanaged.passUnretained($0) }
+    func madeAbbrev(_ code: UInt64) -> Unmanaged<Abbrev>? {
+        code >= 1 && code <= UInt64(unmanaged.count) ? unmanaged[Int(code - 1)] : nil
     }
 
-    /// Parses the table at `offset` for units of this address size and version.
+    /// The abbreviation of `code`, made now if it is not yet (nil when the table has none).
+    func abbrev(_ code: UInt64) throws(DwarfReadFailure) -> Unmanaged<Abbrev>? {
+        if let made = madeAbbrev(code) { return made }
+        if code >= 1 && code <= UInt64(denseStarts.count) {
+            var at = Int(denseStarts[Int(code - 1)])
+            guard let abbrev = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version, make: true) else {
+                return nil
+            }
+            dense[Int(code - 1)] = abbrev
+            unmanaged[Int(code - 1)] = Unmanaged.passUnretained(abbrev)
+            return unmanaged[Int(code - 1)]
+        }
+        if let known = sparse[code] { return Unmanaged.passUnretained(known) }
+        guard var at = sparseStarts[code],
+              let abbrev = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version, make: true) else {
+            return nil
+        }
+        sparse[code] = abbrev
+        return Unmanaged.passUnretained(abbrev)
+    }
+
+    /// Reads the table at `offset` for units of this address size and version: every entry is
+    /// checked (codes, tags, attributes and forms), each is made when first used.
     init(_ section: DwarfSection, offset: UInt64, addressSize: Int, version: Int) throws(DwarfReadFailure) {
         guard offset < UInt64(section.count) else {
             throw .corrupt(".debug_abbrev offset 0x\(String(offset, radix: 16)) outside the section")
         }
+        self.section = section
+        self.addressSize = addressSize
+        self.version = version
         var at = Int(offset)
         var count = 0
         while true {
@@ -256,51 +284,63 @@ final class AbbrevTable {
             if code == 0 { break }
             count += 1
             guard count <= 1 << 20 else { throw .corrupt(".debug_abbrev table at 0x\(String(offset, radix: 16)) has more than 2^20 entries") }
-            let tag = try section.uleb(&at)
-            let children = try section.u8(at)
-            at += 1
-            var specs: [Abbrev.Spec] = []
-            specs.reserveCapacity(8)
-            // Only the DIEs whose attributes the reader looks at need a template.
-            let read = AbbrevTable.isRead(tag)
-            var fixed: Int? = 0
-            var sibling: (Int, UInt16)?
-            var template = DieAttrs()
-            while true {
-                let attribute = try section.uleb(&at)
-                let form = try section.uleb(&at)
-                var implicit: Int64 = 0
-                if form == UInt64(DW.implicitConst) { implicit = try section.sleb(&at) }
-                if attribute == 0 && form == 0 { break }
-                guard attribute <= 0xffff, form <= 0xffff else {
-                    throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
-                }
-                guard specs.count < 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
-                let form16 = UInt16(form)
-                guard DwarfForms.isKnown(form16) else {
-                    throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
-                }
-                if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
-                if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
-                    if read { template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit)) }
-                    fixed = size + width
-                } else {
-                    fixed = nil
-                }
-                specs.append(Abbrev.Spec(attribute: UInt16(attribute), form: form16, implicitConst: implicit))
-            }
-            guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
-            template.end = fixed ?? 0
-            let abbrev = Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
-                                sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil || !read ? nil : template)
+            let start = at
+            _ = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version, make: false)
             // The first definition of a code is the one used, as in libdwarf's table.
-            if code == UInt64(dense.count) + 1 && sparse.isEmpty {
-                dense.append(abbrev)
-            } else if self.abbrev(code) == nil {
-                sparse[code] = abbrev
+            if code == UInt64(denseStarts.count) + 1 && sparseStarts.isEmpty {
+                denseStarts.append(Int32(truncatingIfNeeded: start))
+            } else if !(code >= 1 && code <= UInt64(denseStarts.count)) && sparseStarts[code] == nil {
+                sparseStarts[code] = start
             }
         }
-        unmanaged = dense.map { $0.map { Unmanaged.passUnretained($0) } }
+        dense = Array(repeating: nil, count: denseStarts.count)
+        unmanaged = Array(repeating: nil, count: denseStarts.count)
+    }
+
+    /// The entry at `at` (after its code), which is moved past it; checked whether made or not.
+    private static func entry(_ section: DwarfSection, at: inout Int, addressSize: Int, version: Int,
+                              make: Bool) throws(DwarfReadFailure) -> Abbrev? {
+        let tag = try section.uleb(&at)
+        let children = try section.u8(at)
+        at += 1
+        var specs: [Abbrev.Spec] = []
+        if make { specs.reserveCapacity(8) }
+        // Only the DIEs whose attributes the reader looks at need a template.
+        let read = make && AbbrevTable.isRead(tag)
+        var fixed: Int? = 0
+        var sibling: (Int, UInt16)?
+        var template = DieAttrs()
+        var attributes = 0
+        while true {
+            let attribute = try section.uleb(&at)
+            let form = try section.uleb(&at)
+            var implicit: Int64 = 0
+            if form == UInt64(DW.implicitConst) { implicit = try section.sleb(&at) }
+            if attribute == 0 && form == 0 { break }
+            guard attribute <= 0xffff, form <= 0xffff else {
+                throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
+            }
+            attributes += 1
+            guard attributes <= 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
+            let form16 = UInt16(form)
+            guard DwarfForms.isKnown(form16) else {
+                throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
+            }
+            guard make else { continue }
+            if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
+            if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
+                if read { template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit)) }
+                fixed = size + width
+            } else {
+                fixed = nil
+            }
+            specs.append(Abbrev.Spec(attribute: UInt16(attribute), form: form16, implicitConst: implicit))
+        }
+        guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
+        guard make else { return nil }
+        template.end = fixed ?? 0
+        return Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
+                      sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil || !read ? nil : template)
     }
 }
 

@@ -75,8 +75,11 @@ final class NativeDwarfReader {
     /// Names are read from all over the string sections: one page per fault, not the
     /// sixteen around it the kernel maps by default for a file. So are the relocations (the
     /// unit headers' are all over), and the reader then looks up only those of the DIEs it
-    /// reads.
+    /// reads. Only for a module whose debug sections are `releaseInterval` or more: a small
+    /// one is read whole soon enough, and each advice splits the mapping, which its
+    /// unmapping pays for.
     private func adviseRandomAccess() {
+        guard let span = debugSpan, span.count >= releaseInterval else { return }
         for section in [str, lineStr] { NativeDwarfReader.advise(section.base, section.count, MADV_RANDOM) }
         for index in relocationIndices { NativeDwarfReader.advise(index.base, index.entryCount * index.entrySize, MADV_RANDOM) }
     }
@@ -244,7 +247,10 @@ final class NativeDwarfReader {
         var at = offset
         let code = try info.uleb(&at)
         if code == 0 { return nil }
-        guard let abbrev = try abbrevTable(unitIndex)._withUnsafeGuaranteedRef({ $0.unretainedAbbrev(code) }) else {
+        let table = try abbrevTable(unitIndex)
+        var found = table._withUnsafeGuaranteedRef { $0.madeAbbrev(code) }
+        if found == nil { found = try table.takeUnretainedValue().abbrev(code) }
+        guard let abbrev = found else {
             throw .corrupt("DIE at 0x\(String(offset, radix: 16)) has abbreviation code \(code), not in its table")
         }
         return Die(offset: offset, abbrev: abbrev.takeUnretainedValue(), attributes: at, unit: unitIndex)
@@ -556,7 +562,7 @@ final class NativeDwarfReader {
         if mayReleasePages && units.count > 1 {
             releasePages()
             // The layouts are read from wherever their structures are: page by page.
-            NativeDwarfReader.advise(info.base, info.count, MADV_RANDOM)
+            if let span = debugSpan, span.count >= releaseInterval { NativeDwarfReader.advise(info.base, info.count, MADV_RANDOM) }
         }
         var recorded = 0
         try StructReach.resolve(reached, recorded: { structs[$0] != nil }, byName: structOffset(named:)) {

@@ -27,7 +27,8 @@ struct StructReach {
     /// or array) is embedded, and its layout is read too.
     mutating func embed(_ type: DwarfReader.TypeInfo) {
         let display = type.display
-        guard type.structName != nil, display.hasPrefix("struct "), !display.contains("*"), !display.contains("[") else { return }
+        guard type.structName != nil, display.hasPrefix("struct "),
+              !display.utf8.contains(UInt8(ascii: "*")), !display.utf8.contains(UInt8(ascii: "[")) else { return }
         reach(String(display.dropFirst("struct ".count)), at: type.structOffset)
     }
 
