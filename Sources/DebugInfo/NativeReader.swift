@@ -34,7 +34,10 @@ final class NativeDwarfReader {
     private var relocationIndices: [RelocationIndex] = []
 
     private var dieCount = 0
-    private var typeCache: [Int: DwarfReader.TypeInfo] = [:]
+    /// The types read, by DIE offset: `typeIndices` into `types` (a `Dictionary`'s seeded
+    /// hashing cost more than reading most types).
+    private var typeIndices = OffsetMap()
+    private var types: [DwarfReader.TypeInfo] = []
     private var strOffsetsBases: [Int: UInt64?] = [:]
 
     // Per compilation unit.
@@ -67,7 +70,7 @@ final class NativeDwarfReader {
     /// relocations of its names) would otherwise stay in the resident set until it is
     /// unmapped, hundreds of MiB for the largest drivers. They are read again from the page
     /// cache if needed (a unit's types, read last).
-    var releaseInterval = 4 << 20
+    var releaseInterval = 16 << 20
     private var walkedSinceRelease = 0
     /// Only for a mapping of the file: `MADV_DONTNEED` empties memory that is not one.
     private(set) var mayReleasePages = false
@@ -812,7 +815,7 @@ final class NativeDwarfReader {
 
     private func typeInfo(at offset: Int, depth: Int) throws(DwarfReadFailure) -> DwarfReader.TypeInfo {
         typealias TypeInfo = DwarfReader.TypeInfo
-        if let cached = typeCache[offset] { return cached }
+        if let cached = typeIndices.value(UInt64(offset)) { return types[cached] }
         guard depth < DwarfReader.maxTypeDepth else { return .unknown }
         let die = try dieAt(offset)
         let attrs = try attributes(die)
@@ -856,7 +859,8 @@ final class NativeDwarfReader {
         default:
             info = TypeInfo(display: name ?? "?", structName: nil, isArray: false, arrayCount: nil)
         }
-        typeCache[offset] = info
+        typeIndices.set(UInt64(offset), types.count)
+        types.append(info)
         return info
     }
 

@@ -91,7 +91,7 @@ import Testing
         }
     }
 
-    /// Pages given back after every unit (a large module gives them back every 4 MiB of
+    /// Pages given back after every unit (a large module gives them back every 16 MiB of
     /// units) are read again from the file: the same values.
     @Test(arguments: ["linux-6.1-amd64/fx_owner.ko", "linux-6.1-s390x/fx_initref.ko", "linux-6.1-armhf/fx_initref.ko", "linux-6.1-i386/fx_initref.ko"])
     func pagesGivenBackAreReadAgain(fixture: String) throws {
