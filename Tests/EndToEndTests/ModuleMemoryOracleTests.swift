@@ -13,8 +13,8 @@ import Testing
 /// exceptions: every module the kernels load agrees (196 on trixie amd64, 189 on sid amd64, 215
 /// on trixie arm64, 208 on sid arm64, from a few KiB of library code to amdgpu, i915 and
 /// nouveau).
-/// Runs when MODLINT_SUITES holds the tree (scripts/test fetches trixie and sid amd64; add
-/// trixie:arm64 and sid:arm64 to MODLINT_CORPUS_SUITES); then requires python3 and the QEMU of the
+/// Runs when MODLINT_SUITES holds the tree (scripts/test fetches trixie and sid, amd64 and
+/// arm64, by default); then requires python3 and the QEMU of the
 /// architecture (a missing one fails, naming the package), and is skipped, saying so, when that
 /// QEMU is installed but cannot start. The serial log of each boot is cached under
 /// ~/.cache/modlint/oracle-layout, keyed by the kernel, the modules and the guest's init, so a

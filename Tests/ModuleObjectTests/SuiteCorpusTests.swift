@@ -7,7 +7,8 @@ import Testing
 /// Today's kernels: every module of Debian 13's (6.12) and sid's (7.x) trees reads without
 /// E001, on every architecture fetched, and the intact trees lint without errors against their
 /// own Module.symvers. Each tree is a test of its own, skipped when it is not fetched
-/// (scripts/test fetches MODLINT_CORPUS_SUITES, amd64 trixie and sid by default).
+/// (scripts/test fetches MODLINT_CORPUS_SUITES: by default trixie and sid on amd64 and arm64,
+/// trixie on riscv64 and armhf).
 @Suite(.serialized) struct SuiteCorpusTests {
     static func absent(_ name: String) -> Comment { Comment(rawValue: CorpusTrees.absent(name)) }
 
