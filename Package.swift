@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ModuleLayoutTests", dependencies: ["ModuleLayout", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "FixtureSupport"]),
-        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "ParallelRun", "Rules", "FixtureSupport"]),
+        .testTarget(name: "LintEngineTests", dependencies: ["LintEngine", "ParallelRun", "Rules", "DebugInfo", "ModuleObject", "FixtureSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "LintEngine", "ModuleObject", "KernelSymbols", "FixtureSupport"]),
         .testTarget(
             name: "ReportersTests", dependencies: ["Reporters", "LintEngine", "ModuleObject", "ModuleLayout", "Rules", "FixtureSupport"],

@@ -119,7 +119,7 @@ public struct DeviceTableNotExported: DebugInfoRule {
                         "'\(table.name)' (struct \(slot.found)) is the .\(slot.path) of '\(holder)' (struct \(object.structName)) but no MODULE_DEVICE_TABLE(\(type), \(table.name)) exports it: modpost writes no alias for it, so udev does not load the module for these devices",
                         symbol: table.name,
                         place: ObjectPlace(section: module.sections[target.section].name, address: target.offset, symbol: table.name),
-                        location: debugInfo.declaration(of: table.name) ?? object.variable.location))
+                        location: context.declaration(of: table.name) ?? object.variable.location))
                 }
             }
         }

@@ -32,7 +32,7 @@ public struct NoExitFunction: Rule {
             symbol: initFunction,
             // `struct module` is the whole of its section.
             place: .inside("__this_module", at: 0, offset: initOffset, section: SectionNames.thisModule, element: ".init"),
-            location: context.debugInfo?.declaration(of: initFunction))]
+            location: context.declaration(of: initFunction))]
     }
 
     /// The function `init_module` aliases.

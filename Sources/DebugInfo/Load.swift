@@ -3,13 +3,16 @@ import ModuleObject
 extension DebugInfo {
     /// Reads the DWARF of a module. Nil when the file has no debug info (built without it,
     /// or `strip --strip-debug`). Throws `DebugInfoError` when it is there and unreadable.
-    /// Takes a module `ModuleObject.load` has already accepted. The DIEs are read from the
+    /// Takes a module `ModuleObject.load` has already accepted. Without `declarations`, the
+    /// functions and the variables the module only declares are not read (a quarter of the
+    /// walk): the owner and device-table rules look at defined objects; only a finding's place
+    /// needs the rest (`hasDeclarations`). The DIEs are read from the
     /// mapped file by modlint's own reader (`NativeDwarfReader`), with no lock and only the
     /// values the rules need relocated; what it leaves alone (compressed debug sections,
     /// 64-bit DWARF, type and split units, supplementary files) is read through libdwarf.
     /// The parts libdwarf 20210528 trusts are checked first either way (`DwarfPrecheck`), so
     /// both readers refuse the same broken files with the same words.
-    public static func load(module: ModuleObject) throws(DebugInfoError) -> DebugInfo? {
+    public static func load(module: ModuleObject, declarations: Bool = true) throws(DebugInfoError) -> DebugInfo? {
         guard module.sections.contains(where: { $0.name == ".debug_info" }) else { return nil }
         enum Outcome {
             case read(DebugInfo?)
@@ -26,7 +29,8 @@ extension DebugInfo {
                     return .failed(error)
                 }
                 do throws(DwarfReadFailure) {
-                    guard let reader = try NativeDwarfReader(module: module, file: file, mayReleasePages: fileBytes.isFileMapping) else {
+                    guard let reader = try NativeDwarfReader(module: module, file: file, mayReleasePages: fileBytes.isFileMapping,
+                                                             declarations: declarations) else {
                         return .read(nil)
                     }
                     return .read(try reader.read())

@@ -81,14 +81,19 @@ public struct DebugInfo: Sendable {
     public let functions: [String: DebugFunction]
     /// Declarations of variables the module does not define (`extern` objects it imports).
     public let variableDeclarations: [String: SourceLocation]
+    /// Whether `functions` and `variableDeclarations` were read (`load(module:declarations:)`):
+    /// without them both are empty and `declaration(of:)` knows only the variables.
+    public let hasDeclarations: Bool
 
     public init(compilationUnits: [String], structs: [String: StructLayout], variables: [String: [DebugVariable]],
-                functions: [String: DebugFunction], variableDeclarations: [String: SourceLocation]) {
+                functions: [String: DebugFunction], variableDeclarations: [String: SourceLocation],
+                hasDeclarations: Bool = true) {
         self.compilationUnits = compilationUnits
         self.structs = structs
         self.variables = variables
         self.functions = functions
         self.variableDeclarations = variableDeclarations
+        self.hasDeclarations = hasDeclarations
     }
 
     /// The variable named like an ELF symbol. gcc names `static` locals `name.N` in the
@@ -124,6 +129,7 @@ public struct DebugInfo: Sendable {
     }
 
     /// The declaration of a function or variable: a definition first, else a prototype.
+    /// Functions and prototypes only when `hasDeclarations`.
     public func declaration(of name: String) -> SourceLocation? {
         // gcc's clones keep the source name before the first dot (`f.constprop.0`,
         // `f.isra.0`, `f.cold`).

@@ -117,9 +117,14 @@ final class NativeDwarfReader {
         return (start, end - start)
     }()
 
+    /// Whether functions and variable declarations are read (`DebugInfo.hasDeclarations`).
+    let readsDeclarations: Bool
+
     /// Nil when the module has no `.debug_info` with contents.
     /// `mayReleasePages` only when `file` is a mapping of the file (see `FileBytes`).
-    init?(module: ModuleObject, file: UnsafeRawBufferPointer, mayReleasePages: Bool = false) throws(DwarfReadFailure) {
+    init?(module: ModuleObject, file: UnsafeRawBufferPointer, mayReleasePages: Bool = false,
+          declarations: Bool = true) throws(DwarfReadFailure) {
+        readsDeclarations = declarations
         let bigEndian = module.identity.byteOrder == .big
         let sections = module.sections
         var symbolValues: [UInt64]?
@@ -576,7 +581,7 @@ final class NativeDwarfReader {
             return inner
         }
         return DebugInfo(compilationUnits: unitNames, structs: structs, variables: variables,
-                         functions: functions, variableDeclarations: variableDeclarations)
+                         functions: functions, variableDeclarations: variableDeclarations, hasDeclarations: readsDeclarations)
     }
 
     private func beginUnit(_ die: Die) throws(DwarfReadFailure) {
@@ -606,7 +611,7 @@ final class NativeDwarfReader {
             try countDie()
             switch die.abbrev.tag {
             case DW.variable: try recordVariable(die)
-            case DW.subprogram: try recordFunction(die)
+            case DW.subprogram: if readsDeclarations { try recordFunction(die) }
             default: break
             }
             current = try nextSibling(die)
@@ -749,6 +754,7 @@ final class NativeDwarfReader {
     private func recordVariable(_ die: Die) throws(DwarfReadFailure) {
         let attrs = try attributes(die)
         let isDeclaration = try flag(attrs.declaration)
+        if isDeclaration && !readsDeclarations { return }
         // An `extern` declaration from a header, repeated by every unit that includes it:
         // the first with a place is kept.
         var key: UInt64?

@@ -155,11 +155,14 @@ public struct ModuleContext: Sendable {
     /// `debugInfoCache.state`). Read once, on the first call from any rule.
     public var debugInfo: DebugInfo? { debugInfoCache.value }
 
+    /// The declaration of a function or variable of the module (`DebugInfoCache.declaration(of:)`).
+    public func declaration(of name: String) -> SourceLocation? { debugInfoCache.declaration(of: name) }
+
     /// The source line of the code at `offset` in section `section` (the line table), else
     /// the declaration of `symbol` (the function holding it); nil without debug info.
     public func sourceLocation(section: Int, offset: UInt64, symbol: String?) -> SourceLocation? {
         if let found = debugInfoCache.lines?.location(section: section, offset: offset) { return found }
-        return symbol.flatMap { debugInfo?.declaration(of: $0) }
+        return symbol.flatMap { debugInfoCache.declaration(of: $0) }
     }
 
     /// A diagnostic about the imported symbol `symbol`, placed at its first use in the
@@ -205,20 +208,42 @@ public final class DebugInfoCache: @unchecked Sendable {
 
     public init(module: ModuleObject) { self.module = module }
 
+    /// The module's variables and structures, without its functions and declared variables
+    /// (`DebugInfo.hasDeclarations`): what the owner and device-table rules look at.
     public var value: DebugInfo? {
         lock.lock(); defer { lock.unlock() }
-        if currentState == .notRequested {
+        load(declarations: false)
+        return loaded
+    }
+
+    /// The declaration of a function or variable (`DebugInfo.declaration(of:)`), for a
+    /// finding's place. The functions and declared variables are read the first time one is
+    /// asked for, by a second walk of the module's DWARF: most modules of a run have no
+    /// finding, and their walk is a quarter shorter without them.
+    public func declaration(of name: String) -> SourceLocation? {
+        lock.lock(); defer { lock.unlock() }
+        load(declarations: true)
+        if let info = loaded, !info.hasDeclarations {
             let clock = ContinuousClock()
             let start = clock.now
-            do {
-                loaded = try DebugInfo.load(module: module)
-                currentState = loaded == nil ? .missing : .loaded
-            } catch {
-                currentState = .unreadable(error)
-            }
-            elapsed = clock.now - start
+            // Read once already: a second reading that fails keeps the first.
+            if let whole = try? DebugInfo.load(module: module, declarations: true) { loaded = whole }
+            elapsed += clock.now - start
         }
-        return loaded
+        return loaded?.declaration(of: name)
+    }
+
+    private func load(declarations: Bool) {
+        guard currentState == .notRequested else { return }
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            loaded = try DebugInfo.load(module: module, declarations: declarations)
+            currentState = loaded == nil ? .missing : .loaded
+        } catch {
+            currentState = .unreadable(error)
+        }
+        elapsed = clock.now - start
     }
 
     public var state: State {

@@ -28,7 +28,7 @@ public final class UseSites: @unchecked Sendable {
         guard let place = firstUse[name], let debugInfo else { return nil }
         if let line = debugInfo.lines?.location(section: place.section, offset: place.offset) { return line }
         let function = locator?.symbol(before: place.offset, inSection: place.section)?.name
-        return function.flatMap { debugInfo.value?.declaration(of: $0) }
+        return function.flatMap { debugInfo.declaration(of: $0) }
     }
 
     /// The declaration of `name` the module's debug info records (for an import: the
@@ -36,7 +36,7 @@ public final class UseSites: @unchecked Sendable {
     public func declaration(of name: String) -> SourceLocation? {
         lock.lock(); defer { lock.unlock() }
         build()
-        return debugInfo?.value?.declaration(of: name)
+        return debugInfo?.declaration(of: name)
     }
 
     private func build() {

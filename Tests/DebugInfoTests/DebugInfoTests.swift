@@ -59,6 +59,23 @@ import Testing
         #expect(info.structs["xt_target"]?.member(named: "me") == StructMember(name: "me", offset: 88, typeName: "struct module *"))
     }
 
+    /// Without declarations (what the owner and device-table rules read): the same objects and
+    /// layouts, no functions and no `extern` declarations, and `hasDeclarations` says so.
+    @Test func declarationsAreLeftOutWhenNotAsked() throws {
+        let module = try ModuleObject.load(path: Self.owner)
+        let whole = try #require(try DebugInfo.load(module: module))
+        let objects = try #require(try DebugInfo.load(module: module, declarations: false))
+        #expect(whole.hasDeclarations && !objects.hasDeclarations)
+        #expect(objects.variables == whole.variables)
+        #expect(objects.structs == whole.structs)
+        #expect(objects.compilationUnits == whole.compilationUnits)
+        #expect(!whole.functions.isEmpty && objects.functions.isEmpty)
+        #expect(objects.variableDeclarations.isEmpty)
+        #expect(whole.declaration(of: "fx_open")?.line == 25)
+        #expect(objects.declaration(of: "fx_open") == nil)
+        #expect(objects.declaration(of: "fx_fops_no_owner") == whole.declaration(of: "fx_fops_no_owner"))
+    }
+
     @Test func strippedModuleHasNoDebugInfo() throws {
         #expect(try Self.load(Fixtures.path("stripped/linux-6.1-amd64/fx_owner.ko")) == nil)
         #expect(try Self.load(Fixtures.path("stripped/linux-6.1-amd64/fx_owner_ok.ko")) == nil)

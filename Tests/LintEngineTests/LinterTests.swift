@@ -1,5 +1,7 @@
+import DebugInfo
 import FixtureSupport
 import Foundation
+import ModuleObject
 @testable import LintEngine
 import Rules
 import Testing
@@ -7,6 +9,24 @@ import Testing
 @Suite struct LinterTests {
     static let amd64 = Fixtures.modules(arch: "amd64")
     static let symbols = Fixtures.symbols(arch: "amd64")
+
+    /// The rules' debug info is read without the functions and declared variables; the first
+    /// declaration asked for (a finding's place) reads them, once, and the cache keeps them.
+    @Test func declarationsAreReadWhenFirstAskedFor() throws {
+        let module = try ModuleObject.load(path: Fixtures.path("linux-6.1-amd64/fx_owner.ko"))
+        let cache = DebugInfoCache(module: module)
+        let objects = try #require(cache.value)
+        #expect(!objects.hasDeclarations && objects.functions.isEmpty)
+        #expect(cache.declaration(of: "fx_open") == SourceLocation(file: "Fixtures/src/fx_owner/fx_owner.c", line: 25, column: 12))
+        let whole = try #require(cache.value)
+        #expect(whole.hasDeclarations && whole.functions["fx_open"] != nil)
+        #expect(whole.variables == objects.variables && whole.structs == objects.structs)
+        #expect(cache.state == .loaded)
+        // Asked for first, the declarations are read in the one walk.
+        let fresh = DebugInfoCache(module: module)
+        #expect(fresh.declaration(of: "register_filesystem")?.file.hasSuffix("include/linux/fs.h") == true)
+        #expect(fresh.value?.hasDeclarations == true)
+    }
 
     @Test func outputDoesNotDependOnTheNumberOfJobsOrInputOrder() throws {
         let one = try Fixtures.lint(Self.amd64, symbols: Self.symbols, jobs: 1)
