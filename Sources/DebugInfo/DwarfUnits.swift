@@ -118,7 +118,11 @@ final class Abbrev {
     }
     let tag: UInt16
     let hasChildren: Bool
-    let specs: [Spec]
+    /// The attributes in order, owned by the abbreviation: read for nearly every DIE, where
+    /// an array's buffer would be retained and released at each walk over it.
+    let specs: UnsafeBufferPointer<Spec>
+    /// Whether a DW_AT_sibling is among them.
+    let hasSibling: Bool
     /// The size of every attribute together when each form has a fixed size in this unit.
     let fixedSize: Int?
     /// Where DW_AT_sibling's value is from the start of the attributes, and its form, when
@@ -131,11 +135,16 @@ final class Abbrev {
     init(tag: UInt16, hasChildren: Bool, specs: [Spec], fixedSize: Int?, sibling: (offset: Int, form: UInt16)?, template: DieAttrs?) {
         self.tag = tag
         self.hasChildren = hasChildren
-        self.specs = specs
+        let owned = UnsafeMutableBufferPointer<Spec>.allocate(capacity: specs.count)
+        _ = owned.initialize(from: specs)
+        self.specs = UnsafeBufferPointer(owned)
+        hasSibling = specs.contains { $0.attribute == DW.atSibling }
         self.fixedSize = fixedSize
         self.sibling = sibling
         self.template = template
     }
+
+    deinit { specs.deallocate() }
 }
 
 /// One attribute value: its form and where it is in `.debug_info`.
@@ -252,18 +261,14 @@ final class AbbrevTable {
         if let made = madeAbbrev(code) { return made }
         if code >= 1 && code <= UInt64(denseStarts.count) {
             var at = Int(denseStarts[Int(code - 1)])
-            guard let abbrev = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version, make: true) else {
-                return nil
-            }
+            let abbrev = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version)
             dense[Int(code - 1)] = abbrev
             unmanaged[Int(code - 1)] = Unmanaged.passUnretained(abbrev)
             return unmanaged[Int(code - 1)]
         }
         if let known = sparse[code] { return Unmanaged.passUnretained(known) }
-        guard var at = sparseStarts[code],
-              let abbrev = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version, make: true) else {
-            return nil
-        }
+        guard var at = sparseStarts[code] else { return nil }
+        let abbrev = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version)
         sparse[code] = abbrev
         return Unmanaged.passUnretained(abbrev)
     }
@@ -285,7 +290,7 @@ final class AbbrevTable {
             count += 1
             guard count <= 1 << 20 else { throw .corrupt(".debug_abbrev table at 0x\(String(offset, radix: 16)) has more than 2^20 entries") }
             let start = at
-            _ = try AbbrevTable.entry(section, at: &at, addressSize: addressSize, version: version, make: false)
+            try AbbrevTable.check(section, at: &at)
             // The first definition of a code is the one used, as in libdwarf's table.
             if code == UInt64(denseStarts.count) + 1 && sparseStarts.isEmpty {
                 denseStarts.append(Int32(truncatingIfNeeded: start))
@@ -297,16 +302,50 @@ final class AbbrevTable {
         unmanaged = Array(repeating: nil, count: denseStarts.count)
     }
 
-    /// The entry at `at` (after its code), which is moved past it; checked whether made or not.
-    private static func entry(_ section: DwarfSection, at: inout Int, addressSize: Int, version: Int,
-                              make: Bool) throws(DwarfReadFailure) -> Abbrev? {
+    /// The checks of `entry`, in the same order and words, without making anything: every
+    /// entry of every table goes through here once, most never through `entry`.
+    private static func check(_ section: DwarfSection, at: inout Int) throws(DwarfReadFailure) {
+        // Most values are one byte: read in place, else by the section's LEB128 reader.
+        @inline(__always) func uleb(_ at: inout Int) throws(DwarfReadFailure) -> UInt64 {
+            if let base = section.base, at >= 0, at < section.count {
+                let byte = base.load(fromByteOffset: at, as: UInt8.self)
+                if byte < 0x80 {
+                    at += 1
+                    return UInt64(byte)
+                }
+            }
+            return try section.uleb(&at)
+        }
+        let tag = try uleb(&at)
+        _ = try section.u8(at)
+        at += 1
+        var attributes = 0
+        while true {
+            let attribute = try uleb(&at)
+            let form = try uleb(&at)
+            if form == UInt64(DW.implicitConst) { _ = try section.sleb(&at) }
+            if attribute == 0 && form == 0 { break }
+            guard attribute <= 0xffff, form <= 0xffff else {
+                throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
+            }
+            attributes += 1
+            guard attributes <= 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
+            guard DwarfForms.isKnown(UInt16(form)) else {
+                throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
+            }
+        }
+        guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
+    }
+
+    /// The entry at `at` (after its code), which is moved past it, made.
+    private static func entry(_ section: DwarfSection, at: inout Int, addressSize: Int, version: Int) throws(DwarfReadFailure) -> Abbrev {
         let tag = try section.uleb(&at)
         let children = try section.u8(at)
         at += 1
         var specs: [Abbrev.Spec] = []
-        if make { specs.reserveCapacity(8) }
+        specs.reserveCapacity(8)
         // Only the DIEs whose attributes the reader looks at need a template.
-        let read = make && AbbrevTable.isRead(tag)
+        let read = AbbrevTable.isRead(tag)
         var fixed: Int? = 0
         var sibling: (Int, UInt16)?
         var template = DieAttrs()
@@ -326,7 +365,6 @@ final class AbbrevTable {
             guard DwarfForms.isKnown(form16) else {
                 throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
             }
-            guard make else { continue }
             if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
             if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
                 if read { template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit)) }
@@ -337,7 +375,6 @@ final class AbbrevTable {
             specs.append(Abbrev.Spec(attribute: UInt16(attribute), form: form16, implicitConst: implicit))
         }
         guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
-        guard make else { return nil }
         template.end = fixed ?? 0
         return Abbrev(tag: UInt16(tag), hasChildren: children != 0, specs: specs, fixedSize: fixed,
                       sibling: sibling.map { (offset: $0.0, form: $0.1) }, template: fixed == nil || !read ? nil : template)

@@ -312,7 +312,7 @@ final class NativeDwarfReader {
         if let sibling = die.abbrev.sibling {
             return try referenceOffset(Attr(form: sibling.form, at: die.attributes + sibling.offset), unit: die.unit)
         }
-        guard die.abbrev.specs.contains(where: { $0.attribute == DW.atSibling }) else { return nil }
+        guard die.abbrev.hasSibling else { return nil }
         let attrs = try attributes(die)
         return try referenceOffset(attrs.sibling, unit: die.unit)
     }
