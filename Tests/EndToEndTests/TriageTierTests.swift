@@ -6,12 +6,13 @@ import Testing
 /// with the DWARF and device-table rules, every finding compared with the committed verdicts
 /// (Fixtures/triage/6.1-amd64-dbg.tsv, judged by hand against linux-source-6.1). A new finding
 /// nobody judged, or a true one the rules lost, fails it. Runs when MODLINT_DBG_CACHE names
-/// the cache `scripts/triage-dbg --fetch-only` unpacked the package into (scripts/test does).
+/// the cache `scripts/triage-dbg --fetch-only` unpacked the package into and MODLINT_DBG_MODULES
+/// the modules folder it printed (scripts/test sets both).
 @Suite struct TriageTierTests {
-    static let unpacked = !CorpusTrees.dbgReleases.isEmpty
+    static let unpacked = CorpusTrees.dbgUnpacked
 
-    @Test(.enabled(if: unpacked, Comment(rawValue: CorpusTrees.unset(
-        "MODLINT_DBG_CACHE", "the 6.1 -dbg modules are not unpacked (scripts/triage-dbg --fetch-only does it)"))))
+    @Test(.enabled(if: unpacked, Comment(rawValue:
+        "MODLINT_DBG_CACHE and MODLINT_DBG_MODULES do not name the unpacked 6.1 -dbg modules (scripts/triage-dbg --fetch-only unpacks them and prints their folder; scripts/test sets both)")))
     func everyFindingOnTheDbgTreeIsJudged() throws {
         _ = try Programs.require("python3")
         let cache = try #require(CorpusTrees.dbgCache)

@@ -4,8 +4,9 @@ import Foundation
 /// `MODLINT_CORPUS/<arch>` for Debian 12 (6.1) and `MODLINT_SUITES/<suite>-<arch>` for the newer
 /// suites (trixie's 6.12, sid's 7.x), unpacked by scripts/fetch-corpus; `MODLINT_DKMS`, where
 /// scripts/dkms-corpus builds the DKMS packages; `MODLINT_DBG_CACHE`, where
-/// `scripts/triage-dbg --fetch-only` unpacks Debian 6.1's -dbg package; `MODLINT_DEBUG_CORPUS`,
-/// any tree of modules with DWARF. scripts/test sets all but the last. A test over
+/// `scripts/triage-dbg --fetch-only` unpacks Debian 6.1's -dbg package, and
+/// `MODLINT_DBG_MODULES`, the modules folder it printed (the script owns that layout);
+/// `MODLINT_DEBUG_CORPUS`, any tree of modules with DWARF. scripts/test sets all but the last. A test over
 /// something absent is skipped with `.enabled(if:_:)`, saying what is missing, never passed by
 /// returning early.
 public enum CorpusTrees {
@@ -25,21 +26,12 @@ public enum CorpusTrees {
     public static let debugCorpus = directory("MODLINT_DEBUG_CORPUS")
     public static let dbgCache = directory("MODLINT_DBG_CACHE")
 
-    /// The kernel releases whose -dbg modules are unpacked in `MODLINT_DBG_CACHE`, sorted: each
-    /// `<cache>/root/usr/lib/debug/lib/modules/<release>/kernel`, the layout scripts/triage-dbg
-    /// unpacks into.
-    public static var dbgReleases: [String] {
-        guard let folder = dbgModulesFolder,
-              let releases = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        return releases.sorted().filter { FileManager.default.fileExists(atPath: join([folder, $0, "kernel"])) }
-    }
-
-    static var dbgModulesFolder: String? {
-        dbgCache.map { join([$0, "root", "usr", "lib", "debug", "lib", "modules"]) }
-    }
-
-    static func join(_ parts: [String]) -> String {
-        parts.joined(separator: "/")
+    /// Whether the -dbg package is unpacked: `MODLINT_DBG_CACHE` set and `MODLINT_DBG_MODULES`
+    /// naming a folder that is there.
+    public static var dbgUnpacked: Bool {
+        var isDirectory: ObjCBool = false
+        guard dbgCache != nil, let modules = directory("MODLINT_DBG_MODULES") else { return false }
+        return FileManager.default.fileExists(atPath: modules, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// The architectures of the Debian 12 trees present under `MODLINT_CORPUS`, sorted.
