@@ -325,16 +325,24 @@ final class AbbrevTable {
             let form = try uleb(&at)
             if form == UInt64(DW.implicitConst) { _ = try section.sleb(&at) }
             if attribute == 0 && form == 0 { break }
-            guard attribute <= 0xffff, form <= 0xffff else {
-                throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
-            }
             attributes += 1
-            guard attributes <= 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
-            guard DwarfForms.isKnown(UInt16(form)) else {
-                throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
-            }
+            _ = try checked(attribute, form, count: attributes)
         }
         guard tag <= 0xffff else { throw .corrupt(".debug_abbrev: tag 0x\(String(tag, radix: 16)) out of range") }
+    }
+
+    /// One attribute specification of an entry, the `count`th: its form, when the pair is
+    /// in range, the entry not too long and the form one the reader knows.
+    @inline(__always)
+    private static func checked(_ attribute: UInt64, _ form: UInt64, count: Int) throws(DwarfReadFailure) -> UInt16 {
+        guard attribute <= 0xffff, form <= 0xffff else {
+            throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
+        }
+        guard count <= 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
+        guard DwarfForms.isKnown(UInt16(form)) else {
+            throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
+        }
+        return UInt16(form)
     }
 
     /// The entry at `at` (after its code), which is moved past it, made.
@@ -356,15 +364,8 @@ final class AbbrevTable {
             var implicit: Int64 = 0
             if form == UInt64(DW.implicitConst) { implicit = try section.sleb(&at) }
             if attribute == 0 && form == 0 { break }
-            guard attribute <= 0xffff, form <= 0xffff else {
-                throw .corrupt(".debug_abbrev: attribute 0x\(String(attribute, radix: 16)) form 0x\(String(form, radix: 16)) out of range")
-            }
             attributes += 1
-            guard attributes <= 1 << 12 else { throw .corrupt(".debug_abbrev: an abbreviation with more than 4096 attributes") }
-            let form16 = UInt16(form)
-            guard DwarfForms.isKnown(form16) else {
-                throw .corrupt(".debug_abbrev: unknown form 0x\(String(form, radix: 16))")
-            }
+            let form16 = try checked(attribute, form, count: attributes)
             if UInt16(attribute) == DW.atSibling, sibling == nil, let prefix = fixed { sibling = (prefix, form16) }
             if let size = fixed, let width = DwarfForms.fixedSize(form16, addressSize: addressSize, version: version) {
                 if read { template.record(UInt16(attribute), DieAttr(form: form16, at: size, implicit: implicit)) }

@@ -30,16 +30,9 @@ extension ModuleObject {
     /// offset taken from the file must be checked against their count (the file may have
     /// changed since `load`).
     public func withFileBytes<T>(_ body: (FileBytes) throws -> T) throws -> T {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
+        let (fd, fileSize) = try ElfImage.openModuleFile(path)
         defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw ModuleError.cannotOpen("not a regular file") }
-        let size = Int(status.st_size)
-        guard UInt64(size) <= ElfImage.maximumFileSize else {
-            throw ModuleError.tooLarge("\(size) bytes, the limit is \(ElfImage.maximumFileSize)")
-        }
+        let size = Int(fileSize)
         guard size >= 16 else { throw ModuleError.truncated("\(size) bytes, shorter than an ELF identification") }
         var head = [UInt8](repeating: 0, count: 16)
         guard pread(fd, &head, 16, 0) == 16 else { throw ModuleError.truncated("cannot read the ELF identification") }

@@ -35,20 +35,35 @@ final class ElfImage {
     /// returns. A compressed module
     /// (xz, zstd, gzip, recognised by magic) is decompressed into memory first, at most
     /// `decompressedLimit` bytes, and read with `elf_memory`.
+    /// Opens a module file for reading: a regular file (O_NONBLOCK: a FIFO or a device node
+    /// named like a module must not block the run) of at most `maximumFileSize` bytes. The
+    /// caller closes the descriptor.
+    static func openModuleFile(_ path: String) throws -> (fd: Int32, size: UInt64) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw ModuleError.cannotOpen(reason)
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ModuleError.cannotOpen("not a regular file")
+        }
+        let size = UInt64(status.st_size)
+        guard size <= maximumFileSize else {
+            close(fd)
+            throw ModuleError.tooLarge("\(size) bytes, the limit is \(maximumFileSize)")
+        }
+        return (fd, size)
+    }
+
     static func withImage<T>(path: String, decompressedLimit: Int = maximumDecompressedSize, kind: ObjectKind = .module,
                              _ body: (ElfImage) throws -> T) throws -> T {
         guard libelfReady else { throw ModuleError.unsupported("libelf refused ELF version \(EV_CURRENT)") }
-        // O_NONBLOCK: a FIFO or a device node named like a module must not block the run.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
+        let (fd, size) = try openModuleFile(path)
         defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw ModuleError.cannotOpen(String(cString: strerror(errno))) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw ModuleError.cannotOpen("not a regular file") }
-        let size = UInt64(status.st_size)
-        guard size <= maximumFileSize else {
-            throw ModuleError.tooLarge("\(size) bytes, the limit is \(maximumFileSize)")
-        }
         var ident = [UInt8](repeating: 0, count: 16)
         let identLength = pread(fd, &ident, 16, 0)
         if identLength >= 2, let format = CompressionFormat.detect(ident) {
